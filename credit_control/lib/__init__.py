@@ -1,0 +1,2 @@
+"""Plain Python credit logic, free of Odoo imports so it is easy to unit test."""
+from . import limits

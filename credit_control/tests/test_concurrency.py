@@ -1,0 +1,90 @@
+import threading
+import time
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestConcurrentConfirmation(TransactionCase):
+    """Two sessions confirming orders of one customer cannot both pass the limit.
+
+    The data is committed by separate cursors (a test transaction is invisible to other
+    sessions) and removed at the end.
+    """
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            self.hold_setting = company.credit_hold_enabled
+            company.credit_hold_enabled = True
+            partner = env["res.partner"].create({"name": "Race Customer", "is_company": True})
+            partner.with_company(company).credit_limit = 1000.0
+            product = env["product.product"].create({"name": "Race Widget", "list_price": 600.0, "taxes_id": []})
+            orders = env["sale.order"].create([{
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "order_line": [Command.create({
+                    "product_id": product.id, "product_uom_qty": 1, "price_unit": 600.0, "tax_id": [],
+                })],
+            } for _index in range(2)])
+            self.company_id, self.partner_id, self.product_id = company.id, partner.id, product.id
+            self.order_ids = orders.ids
+        self.addCleanup(self._remove_committed_data)
+
+    def _remove_committed_data(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].browse(self.order_ids)
+            orders.credit_hold_ids.unlink()
+            orders.filtered(lambda o: o.state == "sale")._action_cancel()
+            orders.unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+            env["res.company"].browse(self.company_id).credit_hold_enabled = self.hold_setting
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})
+
+    def test_second_confirmation_waits_then_is_held(self):
+        first_id, second_id = self.order_ids
+        outcome = {}
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            # both sessions have started their transaction before either confirms
+            env2["sale.order"].browse(second_id).read(["state"])
+            env1["sale.order"].browse(first_id).action_confirm()
+            self.assertEqual(env1["sale.order"].browse(first_id).state, "sale")
+
+            def confirm_second():
+                try:
+                    env2["sale.order"].browse(second_id).action_confirm()
+                    env2.flush_all()
+                    outcome["second"] = env2["sale.order"].browse(second_id).state
+                except SerializationFailure:
+                    outcome["second"] = "serialization failure"
+
+            # the failed query is logged by odoo.sql_db: expected here
+            worker = threading.Thread(target=mute_logger("odoo.sql_db")(confirm_second))
+            worker.start()
+            time.sleep(1.0)
+            self.assertTrue(worker.is_alive(), "the second check waits for the first transaction")
+            cr1.commit()
+            worker.join(30)
+            self.assertFalse(worker.is_alive())
+            self.assertEqual(outcome["second"], "serialization failure")
+            cr2.rollback()
+
+            # Odoo retries a request that failed to serialise: the retry sees the first order
+            second = env2["sale.order"].browse(second_id)
+            env2.invalidate_all()
+            second.action_confirm()
+            self.assertIn(second.state, ("draft", "sent"))
+            self.assertEqual(second.credit_hold_ids.state, "pending")
+            self.assertIn("exceeds the credit limit", second.credit_hold_ids.reason_summary)
+            cr2.commit()
