@@ -54,6 +54,15 @@ def limit_excess(exposure, order_amount, limit, precision=0.005):
     return excess if excess > precision else 0.0
 
 
+def net_overdue(overdue_items, open_balance):
+    """Overdue items net of unapplied credits: never more than what the customer owes.
+
+    Payments and credit notes not yet reconciled lower the open balance; they are taken
+    to settle the oldest items first, so the overdue amount is capped at that balance.
+    """
+    return max(min(overdue_items or 0.0, open_balance or 0.0), 0.0)
+
+
 def overdue_cutoff(today, tolerance_days):
     """Items due before this date are overdue beyond the tolerance in days."""
     return today - timedelta(days=max(tolerance_days or 0, 0))

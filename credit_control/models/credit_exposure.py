@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
-from ..lib.limits import CreditFigures, overdue_cutoff
+from ..lib.limits import CreditFigures, net_overdue, overdue_cutoff
 
 # The open receivable of an item is its residual in company currency; an item is open
 # while it is posted and not fully reconciled. These fragments are shared by the figure
@@ -78,9 +78,9 @@ class CreditExposure(models.AbstractModel):
         ):
             figure = figures[partner_id]
             figure.receivable = receivable or 0.0
-            figure.overdue = overdue or 0.0
-            figure.overdue_beyond_tolerance = overdue_beyond or 0.0
-            figure.oldest_overdue_date = oldest
+            figure.overdue = net_overdue(overdue, receivable)
+            figure.overdue_beyond_tolerance = net_overdue(overdue_beyond, receivable)
+            figure.oldest_overdue_date = oldest if figure.overdue else None
         for partner_id, amount in self._query_draft_invoices(partner_ids, company):
             figures[partner_id].draft_invoices = amount or 0.0
         exclude_ids = exclude_orders.ids if exclude_orders else []

@@ -77,6 +77,20 @@ class TestExposure(CreditControlCommon):
         self.assertEqual(self.customer.credit_overdue_days, 20)
         self.assertEqual(self.customer.credit_receivable, 600.0)
 
+    def test_unapplied_credit_note_lowers_overdue(self):
+        self.create_invoice(self.customer, 500.0, days_ago=60, due_in=30)
+        self.create_invoice(self.customer, 350.0, move_type="out_refund")  # not reconciled yet
+        self.assertEqual(self.customer.credit_receivable, 150.0)
+        self.assertEqual(self.customer.credit_overdue, 150.0)
+        self.assertEqual(self.customer.credit_overdue_days, 30)
+        self.create_invoice(self.customer, 150.0, move_type="out_refund")
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.credit_overdue, 0.0)
+        self.assertEqual(self.customer.credit_overdue_days, 0)
+        order = self.create_order(self.customer, 10.0)
+        self.confirm_as(self.salesman, order)
+        self.assertEqual(order.state, "sale", "a customer whose credits cover the overdue is not held")
+
     def test_drill_down_shows_the_lines_behind_each_figure(self):
         self.company.credit_overdue_check = False
         self.create_invoice(self.customer, 200.0, days_ago=50, due_in=30)

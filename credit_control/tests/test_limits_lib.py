@@ -11,6 +11,7 @@ from ..lib.limits import (
     effective_limit,
     is_unlimited,
     limit_excess,
+    net_overdue,
     overdue_breached,
     overdue_cutoff,
 )
@@ -52,6 +53,12 @@ class TestLimitsLib(BaseCase):
         self.assertTrue(overdue_breached(100.01, 100.0))
         self.assertFalse(overdue_breached(100.0, 100.0))
         self.assertFalse(overdue_breached(0.0, 0.0))
+
+    def test_overdue_is_net_of_unapplied_credits(self):
+        self.assertEqual(net_overdue(300.0, 1000.0), 300.0)
+        self.assertEqual(net_overdue(300.0, 120.0), 120.0)
+        self.assertEqual(net_overdue(300.0, -50.0), 0.0)
+        self.assertEqual(net_overdue(None, None), 0.0)
 
     def test_days_past_due(self):
         self.assertEqual(days_past_due(date(2026, 10, 24), self.today), 30)

@@ -17,6 +17,7 @@ class TestMultiCompany(CreditControlCommon):
         (cls.salesman | cls.credit_manager).write({"company_ids": [Command.link(cls.company_2.id)]})
         cls.manager_2 = cls.credit_manager.with_context(no_reset_password=True).copy({
             "login": "credit_manager_2",
+            "email": "credit.manager2@example.com",
             "company_id": cls.company_2.id,
             "company_ids": [Command.set(cls.company_2.ids)],
         })

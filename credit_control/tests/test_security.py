@@ -46,6 +46,7 @@ class TestSecurity(CreditControlCommon):
     def test_credit_user_reads_figures_but_cannot_change(self):
         credit_user = self.credit_manager.with_context(no_reset_password=True).copy({
             "login": "credit_user",
+            "email": "credit.user@example.com",
             "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
                                   self.env.ref("credit_control.group_credit_user").id])],
         })
@@ -57,7 +58,9 @@ class TestSecurity(CreditControlCommon):
             customer.credit_limit = 10.0
 
     def test_salesperson_sees_only_holds_of_own_orders(self):
-        other_salesman = self.salesman.with_context(no_reset_password=True).copy({"login": "other_salesman"})
+        other_salesman = self.salesman.with_context(no_reset_password=True).copy({
+            "login": "other_salesman", "email": "other.salesman@example.com",
+        })
         mine = self.create_order(self.customer, 1500.0)
         theirs = self.create_order(self.customer, 1600.0, user=other_salesman)
         self.confirm_as(self.salesman, mine)
