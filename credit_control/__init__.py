@@ -1,3 +1,1 @@
-from . import lib
-from . import models
-from . import wizard
+from . import lib, models, wizard

@@ -1,7 +1,6 @@
 {
     "name": "Credit Control",
-    "summary": "Customer credit limits, exposure, and server-side credit holds "
-    "at sale order confirmation",
+    "summary": "Customer credit limits, exposure, and server-side credit holds at sale order confirmation",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",
@@ -33,6 +32,5 @@
             "credit_control/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
     "application": True,
 }

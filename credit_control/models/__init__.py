@@ -1,10 +1,12 @@
-from . import res_company
-from . import res_config_settings
-from . import credit_exposure
-from . import credit_rule
-from . import credit_hold
-from . import credit_hold_reason
-from . import res_partner
-from . import sale_order
-from . import sale_order_line
-from . import payment_transaction
+from . import (
+    credit_exposure,
+    credit_hold,
+    credit_hold_reason,
+    credit_rule,
+    payment_transaction,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+)

@@ -37,8 +37,7 @@ class CreditExposure(models.AbstractModel):
             "credit_control_aml_open_partner_idx",
             "account_move_line",
             ["partner_id", "company_id"],
-            where="(reconciled IS NULL OR reconciled = false OR reconciled IS NOT true)"
-            " AND parent_state = 'posted'",
+            where="(reconciled IS NULL OR reconciled = false OR reconciled IS NOT true) AND parent_state = 'posted'",
         )
         create_index(
             self.env.cr,
@@ -90,8 +89,9 @@ class CreditExposure(models.AbstractModel):
 
     def _query_receivables(self, partner_ids, company, today, cutoff):
         """Open receivable, overdue, overdue beyond tolerance and oldest overdue due date."""
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT p.commercial_partner_id,
                    SUM(aml.amount_residual),
                    SUM(aml.amount_residual) FILTER (
@@ -110,14 +110,19 @@ class CreditExposure(models.AbstractModel):
                AND acc.account_type = 'asset_receivable'
           GROUP BY p.commercial_partner_id
             """,
-            partner_ids=partner_ids, company_id=company.id, today=today, cutoff=cutoff,
-        ))
+                partner_ids=partner_ids,
+                company_id=company.id,
+                today=today,
+                cutoff=cutoff,
+            )
+        )
         return self.env.cr.fetchall()
 
     def _query_draft_invoices(self, partner_ids, company):
         """Draft customer invoices net of draft refunds, in company currency."""
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
               FROM account_move m
              WHERE m.commercial_partner_id = ANY(%(partner_ids)s)
@@ -126,14 +131,17 @@ class CreditExposure(models.AbstractModel):
                AND m.move_type IN ('out_invoice', 'out_refund')
           GROUP BY m.commercial_partner_id
             """,
-            partner_ids=partner_ids, company_id=company.id,
-        ))
+                partner_ids=partner_ids,
+                company_id=company.id,
+            )
+        )
         return self.env.cr.fetchall()
 
     def _query_orders_to_invoice(self, partner_ids, company, exclude_order_ids):
         """Confirmed orders' amounts not invoiced yet (tax included), in company currency."""
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT p.commercial_partner_id, SUM(%(amount)s)
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_invoice_id
@@ -145,9 +153,13 @@ class CreditExposure(models.AbstractModel):
                AND %(line_is_open)s
           GROUP BY p.commercial_partner_id
             """,
-            amount=_ORDER_LINE_OPEN_AMOUNT, line_is_open=_ORDER_LINE_IS_OPEN,
-            partner_ids=partner_ids, company_id=company.id, exclude_ids=list(exclude_order_ids),
-        ))
+                amount=_ORDER_LINE_OPEN_AMOUNT,
+                line_is_open=_ORDER_LINE_IS_OPEN,
+                partner_ids=partner_ids,
+                company_id=company.id,
+                exclude_ids=list(exclude_order_ids),
+            )
+        )
         return self.env.cr.fetchall()
 
     @api.model
@@ -160,8 +172,9 @@ class CreditExposure(models.AbstractModel):
         if not orders:
             return amounts
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT so.id, SUM(%(amount)s)
               FROM sale_order so
               JOIN sale_order_line sol ON sol.order_id = so.id
@@ -169,8 +182,11 @@ class CreditExposure(models.AbstractModel):
                AND %(line_is_open)s
           GROUP BY so.id
             """,
-            amount=_ORDER_LINE_OPEN_AMOUNT, line_is_open=_ORDER_LINE_IS_OPEN, order_ids=orders.ids,
-        ))
+                amount=_ORDER_LINE_OPEN_AMOUNT,
+                line_is_open=_ORDER_LINE_IS_OPEN,
+                order_ids=orders.ids,
+            )
+        )
         amounts.update({order_id: amount or 0.0 for order_id, amount in self.env.cr.fetchall()})
         return amounts
 
@@ -178,8 +194,9 @@ class CreditExposure(models.AbstractModel):
     def _get_orders_to_invoice_ids(self, partner, company):
         """Ids of the confirmed orders behind a partner's orders-to-invoice figure."""
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT DISTINCT so.id
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_invoice_id
@@ -189,9 +206,11 @@ class CreditExposure(models.AbstractModel):
                AND so.state = 'sale'
                AND %(line_is_open)s
             """,
-            line_is_open=_ORDER_LINE_IS_OPEN, partner_id=partner.commercial_partner_id.id,
-            company_id=company.id,
-        ))
+                line_is_open=_ORDER_LINE_IS_OPEN,
+                partner_id=partner.commercial_partner_id.id,
+                company_id=company.id,
+            )
+        )
         return [row[0] for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------
@@ -209,16 +228,18 @@ class CreditExposure(models.AbstractModel):
         partner_ids = sorted(set(partners.commercial_partner_id.ids))
         if not partner_ids:
             return
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE res_partner SET write_date = write_date
              WHERE id IN (SELECT id FROM res_partner
                            WHERE id = ANY(%(partner_ids)s)
                         ORDER BY id
                       FOR NO KEY UPDATE)
             """,
-            partner_ids=partner_ids,
-        ))
+                partner_ids=partner_ids,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Drill-down domains (the same lines as the figures)

@@ -26,11 +26,19 @@ class CreditHold(models.Model):
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, readonly=True, index=True,
-        ondelete="cascade", check_company=True,
+        "sale.order",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
         help="The commercial entity whose credit is held.",
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
@@ -38,24 +46,29 @@ class CreditHold(models.Model):
     order_currency_id = fields.Many2one(related="order_id.currency_id", string="Order Currency")
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True, index=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True)
+    requested_by_id = fields.Many2one("res.users", readonly=True)
     request_date = fields.Datetime(string="Requested On", readonly=True)
     amount_total = fields.Monetary(
-        string="Order Total", currency_field="order_currency_id", readonly=True,
+        string="Order Total",
+        currency_field="order_currency_id",
+        readonly=True,
         help="Total of the order when confirmation was last requested.",
     )
     amount_company = fields.Monetary(
-        string="Order Amount", currency_field="company_currency_id", readonly=True,
+        string="Order Amount",
+        currency_field="company_currency_id",
+        readonly=True,
         help="The order's amount in company currency when confirmation was last requested.",
     )
     state = fields.Selection(HOLD_STATES, default="pending", required=True, readonly=True, index=True, tracking=True)
     reason_ids = fields.One2many("credit.hold.reason", "hold_id", string="Reasons", readonly=True)
     reason_summary = fields.Text(compute="_compute_reason_summary", string="Why")
     decision_reason = fields.Text(readonly=True, tracking=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, tracking=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
     decision_date = fields.Datetime(string="Decided On", readonly=True)
     released_amount = fields.Monetary(
-        currency_field="order_currency_id", readonly=True,
+        currency_field="order_currency_id",
+        readonly=True,
         help="The order total this release allows; a larger total is checked again.",
     )
 
@@ -80,14 +93,16 @@ class CreditHold(models.Model):
         for order, failures in failures_by_order.items():
             order = order.sudo()
             reason_commands = [fields.Command.clear()] + [
-                fields.Command.create({
-                    "sequence": index,
-                    "rule": failure["rule"],
-                    "name": failure["name"],
-                    "message": failure["message"],
-                    "value": failure.get("value", 0.0),
-                    "threshold": failure.get("threshold", 0.0),
-                })
+                fields.Command.create(
+                    {
+                        "sequence": index,
+                        "rule": failure["rule"],
+                        "name": failure["name"],
+                        "message": failure["message"],
+                        "value": failure.get("value", 0.0),
+                        "threshold": failure.get("threshold", 0.0),
+                    }
+                )
                 for index, failure in enumerate(failures)
             ]
             vals = {
@@ -96,7 +111,9 @@ class CreditHold(models.Model):
                 "request_date": now,
                 "amount_total": order.amount_total,
                 "amount_company": order.currency_id._convert(
-                    order.amount_total, order.company_id.currency_id, order.company_id,
+                    order.amount_total,
+                    order.company_id.currency_id,
+                    order.company_id,
                     order.date_order or now,
                 ),
                 "user_id": order.user_id.id,
@@ -107,12 +124,14 @@ class CreditHold(models.Model):
                 hold.write(vals)
                 new = False
             else:
-                hold = self.sudo().create(dict(
-                    vals,
-                    order_id=order.id,
-                    partner_id=order.partner_invoice_id.commercial_partner_id.id,
-                    company_id=order.company_id.id,
-                ))
+                hold = self.sudo().create(
+                    dict(
+                        vals,
+                        order_id=order.id,
+                        partner_id=order.partner_invoice_id.commercial_partner_id.id,
+                        company_id=order.company_id.id,
+                    )
+                )
                 new = True
             hold._post_request_messages(new)
             holds |= hold
@@ -122,9 +141,9 @@ class CreditHold(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code(
-                    "credit.hold"
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code("credit.hold") or "/"
+                )
         return super().create(vals_list)
 
     def _reason_html(self):
@@ -135,9 +154,15 @@ class CreditHold(models.Model):
     def _post_request_messages(self, new):
         self.ensure_one()
         order = self.order_id
-        intro = _("Confirmation of %(order)s is on credit hold %(hold)s:", order=order.name, hold=self.name) if new \
-            else _("Confirmation of %(order)s was requested again and stays on credit hold %(hold)s:",
-                   order=order.name, hold=self.name)
+        intro = (
+            _("Confirmation of %(order)s is on credit hold %(hold)s:", order=order.name, hold=self.name)
+            if new
+            else _(
+                "Confirmation of %(order)s was requested again and stays on credit hold %(hold)s:",
+                order=order.name,
+                hold=self.name,
+            )
+        )
         body = Markup("<p>%s</p>") % intro + self._reason_html()
         order.message_post(body=body, subtype_xmlid="credit_control.mt_order_credit_hold")
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
@@ -153,11 +178,16 @@ class CreditHold(models.Model):
 
     def _schedule_review_activities(self):
         self.ensure_one()
-        note = Markup("<p>%s</p>") % _(
-            "%(customer)s, order %(order)s for %(amount)s:",
-            customer=self.partner_id.display_name, order=self.order_id.name,
-            amount=self.order_id._format_amount(self.amount_total),
-        ) + self._reason_html()
+        note = (
+            Markup("<p>%s</p>")
+            % _(
+                "%(customer)s, order %(order)s for %(amount)s:",
+                customer=self.partner_id.display_name,
+                order=self.order_id.name,
+                amount=self.order_id._format_amount(self.amount_total),
+            )
+            + self._reason_html()
+        )
         for manager in self._get_credit_managers():
             self.activity_schedule(
                 "credit_control.mail_activity_type_credit_hold_review",
@@ -180,10 +210,12 @@ class CreditHold(models.Model):
             raise UserError(_("Give the reason of your decision on the credit hold."))
         not_pending = self.filtered(lambda hold: hold.state != "pending")
         if not_pending:
-            raise UserError(_(
-                "These credit holds were already decided: %s",
-                ", ".join(not_pending.mapped("name")),
-            ))
+            raise UserError(
+                _(
+                    "These credit holds were already decided: %s",
+                    ", ".join(not_pending.mapped("name")),
+                )
+            )
 
     def action_release(self, reason):
         """Release the holds and confirm their orders, up to each order's current total."""
@@ -191,17 +223,22 @@ class CreditHold(models.Model):
         for hold in self:
             order = hold.order_id.sudo()
             if order.state not in ("draft", "sent"):
-                raise UserError(_(
-                    "Order %(order)s cannot be confirmed from hold %(hold)s: it is no longer a quotation.",
-                    order=order.name, hold=hold.name,
-                ))
-            hold.sudo().write({
-                "state": "released",
-                "decision_reason": reason,
-                "decided_by_id": self.env.uid,
-                "decision_date": fields.Datetime.now(),
-                "released_amount": order.amount_total,
-            })
+                raise UserError(
+                    _(
+                        "Order %(order)s cannot be confirmed from hold %(hold)s: it is no longer a quotation.",
+                        order=order.name,
+                        hold=hold.name,
+                    )
+                )
+            hold.sudo().write(
+                {
+                    "state": "released",
+                    "decision_reason": reason,
+                    "decided_by_id": self.env.uid,
+                    "decision_date": fields.Datetime.now(),
+                    "released_amount": order.amount_total,
+                }
+            )
             hold._log_decision(_("released"), reason)
             order.action_confirm()
             if order.state != "sale":
@@ -211,12 +248,14 @@ class CreditHold(models.Model):
     def action_reject(self, reason):
         """Reject the holds: the orders stay quotations and their salespeople are told why."""
         self._check_decision(reason)
-        self.sudo().write({
-            "state": "rejected",
-            "decision_reason": reason,
-            "decided_by_id": self.env.uid,
-            "decision_date": fields.Datetime.now(),
-        })
+        self.sudo().write(
+            {
+                "state": "rejected",
+                "decision_reason": reason,
+                "decided_by_id": self.env.uid,
+                "decision_date": fields.Datetime.now(),
+            }
+        )
         for hold in self:
             hold._log_decision(_("rejected"), reason)
         return True
@@ -225,11 +264,12 @@ class CreditHold(models.Model):
         self.ensure_one()
         body = Markup("<p>%s</p>") % _(
             "Credit hold %(hold)s %(decision)s by %(user)s: %(reason)s",
-            hold=self.name, decision=decision, user=self.env.user.name, reason=reason,
+            hold=self.name,
+            decision=decision,
+            user=self.env.user.name,
+            reason=reason,
         )
-        self.sudo().activity_feedback(
-            ["credit_control.mail_activity_type_credit_hold_review"], feedback=reason
-        )
+        self.sudo().activity_feedback(["credit_control.mail_activity_type_credit_hold_review"], feedback=reason)
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
         order = self.order_id.sudo()
         salesperson = order.user_id.partner_id

@@ -98,8 +98,13 @@ class CreditRule(models.AbstractModel):
                     failures = []  # no saved customer yet, or released by a credit manager
                 else:
                     check = CreditCheck(
-                        order, partner, company, figures[partner.id], amounts[order],
-                        pending[partner.id], today,
+                        order,
+                        partner,
+                        company,
+                        figures[partner.id],
+                        amounts[order],
+                        pending[partner.id],
+                        today,
                     )
                     failures = self._run_rules(check)
                 results[order] = failures
@@ -150,8 +155,7 @@ class CreditRule(models.AbstractModel):
             return None
         return {
             "message": _(
-                "Exposure %(exposure)s plus this order %(order)s exceeds the credit limit "
-                "%(limit)s by %(excess)s.",
+                "Exposure %(exposure)s plus this order %(order)s exceeds the credit limit %(limit)s by %(excess)s.",
                 exposure=check.format(check.exposure),
                 order=check.format(check.order_amount),
                 limit=check.format(limit),

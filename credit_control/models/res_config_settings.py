@@ -6,9 +6,7 @@ class ResConfigSettings(models.TransientModel):
 
     credit_hold_enabled = fields.Boolean(related="company_id.credit_hold_enabled", readonly=False)
     credit_overdue_check = fields.Boolean(related="company_id.credit_overdue_check", readonly=False)
-    credit_overdue_tolerance_days = fields.Integer(
-        related="company_id.credit_overdue_tolerance_days", readonly=False
-    )
+    credit_overdue_tolerance_days = fields.Integer(related="company_id.credit_overdue_tolerance_days", readonly=False)
     credit_overdue_tolerance_amount = fields.Monetary(
         related="company_id.credit_overdue_tolerance_amount", readonly=False
     )

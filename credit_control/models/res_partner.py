@@ -3,9 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..lib.limits import CreditFigures, available_credit, days_past_due, effective_limit
 
-CREDIT_READ_GROUPS = (
-    "account.group_account_invoice,account.group_account_readonly,credit_control.group_credit_user"
-)
+CREDIT_READ_GROUPS = "account.group_account_invoice,account.group_account_readonly,credit_control.group_credit_user"
 # Fields only a credit manager may change; contacts share them with their commercial entity.
 CREDIT_MANAGER_FIELDS = (
     "credit_limit",
@@ -24,21 +22,32 @@ class ResPartner(models.Model):
     # Odoo's own company-dependent limit, tracked and readable by credit users.
     credit_limit = fields.Float(tracking=True, groups=CREDIT_READ_GROUPS)
     credit_limit_temp_increase = fields.Float(
-        string="Temporary Increase", company_dependent=True, copy=False, tracking=True,
+        string="Temporary Increase",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
         groups=CREDIT_READ_GROUPS,
         help="Added to the credit limit up to and including the expiry date.",
     )
     credit_limit_temp_expiry = fields.Date(
-        string="Increase Expires On", company_dependent=True, copy=False, tracking=True,
+        string="Increase Expires On",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
         groups=CREDIT_READ_GROUPS,
     )
     credit_hold = fields.Boolean(
-        string="Credit Hold", copy=False, tracking=True, groups=CREDIT_READ_GROUPS,
+        copy=False,
+        tracking=True,
+        groups=CREDIT_READ_GROUPS,
         help="Hold every order of this customer at confirmation until a credit manager releases it.",
     )
     credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS)
     credit_blacklisted = fields.Boolean(
-        string="Blacklisted", copy=False, tracking=True, groups=CREDIT_READ_GROUPS,
+        string="Blacklisted",
+        copy=False,
+        tracking=True,
+        groups=CREDIT_READ_GROUPS,
         help="Never sell on credit to this customer: every order is held at confirmation.",
     )
     credit_blacklist_reason = fields.Char(
@@ -46,40 +55,55 @@ class ResPartner(models.Model):
     )
 
     # Figures of the commercial entity in the current company (batch SQL, not stored).
-    credit_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_credit_currency_id", string="Credit Currency"
-    )
+    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_currency_id")
     credit_limit_effective = fields.Monetary(
-        string="Limit in Force", compute="_compute_credit_figures", currency_field="credit_currency_id",
-        groups=CREDIT_READ_GROUPS, help="Credit limit plus any unexpired temporary increase.",
+        string="Limit in Force",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+        help="Credit limit plus any unexpired temporary increase.",
     )
     credit_receivable = fields.Monetary(
-        string="Open Receivables", compute="_compute_credit_figures", currency_field="credit_currency_id",
+        string="Open Receivables",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
     )
     credit_draft_invoices = fields.Monetary(
-        string="Draft Invoices", compute="_compute_credit_figures", currency_field="credit_currency_id",
+        string="Draft Invoices",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
     )
     credit_orders_to_invoice = fields.Monetary(
-        string="Orders to Invoice", compute="_compute_credit_figures", currency_field="credit_currency_id",
+        string="Orders to Invoice",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
     )
     credit_exposure = fields.Monetary(
-        string="Exposure", compute="_compute_credit_figures", currency_field="credit_currency_id",
+        string="Exposure",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
         help="Open receivables + draft invoices net of refunds + confirmed orders not invoiced yet.",
     )
     credit_available = fields.Monetary(
-        string="Available Credit", compute="_compute_credit_figures", currency_field="credit_currency_id",
+        string="Available Credit",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
     )
     credit_overdue = fields.Monetary(
-        string="Overdue", compute="_compute_credit_figures", currency_field="credit_currency_id",
+        string="Overdue",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
     )
     credit_overdue_days = fields.Integer(
-        string="Days Past Due", compute="_compute_credit_figures", groups=CREDIT_READ_GROUPS,
+        string="Days Past Due",
+        compute="_compute_credit_figures",
+        groups=CREDIT_READ_GROUPS,
         help="Days since the due date of the oldest overdue item.",
     )
     credit_hold_count = fields.Integer(compute="_compute_credit_hold_count", groups=CREDIT_READ_GROUPS)
@@ -106,8 +130,10 @@ class ResPartner(models.Model):
             commercial = partner.commercial_partner_id
             figure = figures.get(commercial._origin.id) or CreditFigures()
             limit = effective_limit(
-                commercial.credit_limit, commercial.credit_limit_temp_increase,
-                commercial.credit_limit_temp_expiry, today,
+                commercial.credit_limit,
+                commercial.credit_limit_temp_increase,
+                commercial.credit_limit_temp_expiry,
+                today,
             )
             partner.credit_limit_effective = limit
             partner.credit_receivable = figure.receivable
@@ -120,17 +146,19 @@ class ResPartner(models.Model):
 
     def _compute_credit_hold_count(self):
         commercials = self.commercial_partner_id._origin.filtered("id")
-        counts = dict(self.env["credit.hold"]._read_group(
-            [("partner_id", "in", commercials.ids)], ["partner_id"], ["__count"],
-        ))
+        counts = dict(
+            self.env["credit.hold"]._read_group(
+                [("partner_id", "in", commercials.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
         for partner in self:
             partner.credit_hold_count = counts.get(partner.commercial_partner_id._origin, 0)
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + [
-            field for field in CREDIT_MANAGER_FIELDS if field != "credit_limit"
-        ]
+        return super()._commercial_fields() + [field for field in CREDIT_MANAGER_FIELDS if field != "credit_limit"]
 
     # ------------------------------------------------------------------
     # Who may change credit settings, and with which values
@@ -140,10 +168,12 @@ class ResPartner(models.Model):
     def _check_credit_limit_not_negative(self):
         for partner in self:
             if partner.credit_limit < 0 or partner.credit_limit_temp_increase < 0:
-                raise ValidationError(_(
-                    "The credit limit and its temporary increase of %s cannot be negative.",
-                    partner.display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "The credit limit and its temporary increase of %s cannot be negative.",
+                        partner.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -12,31 +12,41 @@ class SaleOrder(models.Model):
     credit_hold_ids = fields.One2many("credit.hold", "order_id", string="Credit Holds", readonly=True)
     credit_hold_count = fields.Integer(compute="_compute_credit_hold_count", compute_sudo=True)
     credit_hold_state = fields.Selection(
-        HOLD_STATES, string="Credit Hold", compute="_compute_credit_hold_state", store=True,
-        compute_sudo=True, index="btree_not_null",
+        HOLD_STATES,
+        string="Credit Hold",
+        compute="_compute_credit_hold_state",
+        store=True,
+        compute_sudo=True,
+        index="btree_not_null",
         help="State of the order's latest credit hold, if it has one.",
     )
     # What the salesperson sees before clicking Confirm (computed as superuser: a
     # salesperson has no access to receivables, but may know the credit left).
     credit_currency_id = fields.Many2one(related="company_id.currency_id", string="Credit Currency")
     credit_limit = fields.Monetary(
-        string="Customer Credit Limit", compute="_compute_credit_figures", compute_sudo=True,
+        string="Customer Credit Limit",
+        compute="_compute_credit_figures",
+        compute_sudo=True,
         currency_field="credit_currency_id",
     )
     credit_exposure = fields.Monetary(
-        string="Customer Exposure", compute="_compute_credit_figures", compute_sudo=True,
+        string="Customer Exposure",
+        compute="_compute_credit_figures",
+        compute_sudo=True,
         currency_field="credit_currency_id",
-        help="Open receivables, draft invoices and confirmed orders not invoiced yet, "
-        "without this order.",
+        help="Open receivables, draft invoices and confirmed orders not invoiced yet, without this order.",
     )
     credit_available = fields.Monetary(
-        string="Available Credit", compute="_compute_credit_figures", compute_sudo=True,
+        string="Available Credit",
+        compute="_compute_credit_figures",
+        compute_sudo=True,
         currency_field="credit_currency_id",
         help="Credit left for this customer before this order.",
     )
     credit_unlimited = fields.Boolean(compute="_compute_credit_figures", compute_sudo=True)
     credit_check_warning = fields.Text(
-        compute="_compute_credit_figures", compute_sudo=True,
+        compute="_compute_credit_figures",
+        compute_sudo=True,
         help="Why confirming this quotation would put it on credit hold.",
     )
 
@@ -71,8 +81,10 @@ class SaleOrder(models.Model):
                 if figure is None:  # a customer being created in the form
                     continue
                 limit = effective_limit(
-                    partner.credit_limit, partner.credit_limit_temp_increase,
-                    partner.credit_limit_temp_expiry, today,
+                    partner.credit_limit,
+                    partner.credit_limit_temp_increase,
+                    partner.credit_limit_temp_expiry,
+                    today,
                 )
                 exposure = figure.exposure - own_amounts.get(order._origin.id, 0.0)
                 order.credit_limit = limit
@@ -110,16 +122,18 @@ class SaleOrder(models.Model):
     def _credit_orders_to_check(self):
         """Quotations of companies with credit holds enabled, unless fully paid online."""
         return self.filtered(
-            lambda order: order.state in ("draft", "sent")
-            and order.company_id.credit_hold_enabled
-            and not order._credit_paid_by_transactions()
+            lambda order: (
+                order.state in ("draft", "sent")
+                and order.company_id.credit_hold_enabled
+                and not order._credit_paid_by_transactions()
+            )
         )
 
     def _credit_paid_by_transactions(self):
         self.ensure_one()
-        return self.amount_total > 0 and self.currency_id.compare_amounts(
-            self.sudo().amount_paid, self.amount_total
-        ) >= 0
+        return (
+            self.amount_total > 0 and self.currency_id.compare_amounts(self.sudo().amount_paid, self.amount_total) >= 0
+        )
 
     def _credit_hold_failed_orders(self):
         """Check the orders under lock, hold the failing ones and return them."""
@@ -142,7 +156,8 @@ class SaleOrder(models.Model):
         confirmed = self.filtered(lambda order: order.state == "sale")._origin
         remaining = self.env["credit.exposure"]._get_order_amounts(confirmed)
         return {
-            order: remaining.get(order._origin.id, 0.0) if order.state == "sale"
+            order: remaining.get(order._origin.id, 0.0)
+            if order.state == "sale"
             else order.amount_total / (order.currency_rate or 1.0)
             for order in self
         }
@@ -151,20 +166,21 @@ class SaleOrder(models.Model):
         """Whether a released hold allows this order at its current total."""
         self.ensure_one()
         released = self.sudo().credit_hold_ids.filtered(lambda hold: hold.state == "released")
-        return any(
-            self.currency_id.compare_amounts(self.amount_total, hold.released_amount) <= 0
-            for hold in released
-        )
+        return any(self.currency_id.compare_amounts(self.amount_total, hold.released_amount) <= 0 for hold in released)
 
     def _credit_hold_notification(self):
         lines = []
         for order in self:
             hold = order.sudo().credit_hold_ids.filtered(lambda h: h.state == "pending")[:1]
             reasons = "\n".join("- %s" % message for message in hold.reason_ids.mapped("message"))
-            lines.append(_(
-                "%(order)s is on credit hold %(hold)s; a credit manager has been asked to review it.\n%(reasons)s",
-                order=order.name, hold=hold.name, reasons=reasons,
-            ))
+            lines.append(
+                _(
+                    "%(order)s is on credit hold %(hold)s; a credit manager has been asked to review it.\n%(reasons)s",
+                    order=order.name,
+                    hold=hold.name,
+                    reasons=reasons,
+                )
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -195,8 +211,10 @@ class SaleOrder(models.Model):
         Raising keeps the order as it was: the whole edit is rolled back.
         """
         grown = self.filtered(
-            lambda order: order.id in totals_before
-            and order.currency_id.compare_amounts(order.amount_total, totals_before[order.id]) > 0
+            lambda order: (
+                order.id in totals_before
+                and order.currency_id.compare_amounts(order.amount_total, totals_before[order.id]) > 0
+            )
         )
         if not grown:
             return
@@ -209,7 +227,8 @@ class SaleOrder(models.Model):
         if messages:
             raise UserError(
                 _("This change raises the order beyond the customer's credit and was not saved.")
-                + "\n" + "\n".join(messages)
+                + "\n"
+                + "\n".join(messages)
             )
 
     # ------------------------------------------------------------------

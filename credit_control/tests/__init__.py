@@ -1,10 +1,12 @@
-from . import test_limits_lib
-from . import test_exposure
-from . import test_credit_limit
-from . import test_credit_hold
-from . import test_upward_edit
-from . import test_security
-from . import test_multi_company
-from . import test_portal_payment
-from . import test_concurrency
-from . import test_tour
+from . import (
+    test_concurrency,
+    test_credit_hold,
+    test_credit_limit,
+    test_exposure,
+    test_limits_lib,
+    test_multi_company,
+    test_portal_payment,
+    test_security,
+    test_tour,
+    test_upward_edit,
+)

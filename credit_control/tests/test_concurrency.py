@@ -26,13 +26,25 @@ class TestConcurrentConfirmation(TransactionCase):
             partner = env["res.partner"].create({"name": "Race Customer", "is_company": True})
             partner.with_company(company).credit_limit = 1000.0
             product = env["product.product"].create({"name": "Race Widget", "list_price": 600.0, "taxes_id": []})
-            orders = env["sale.order"].create([{
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "order_line": [Command.create({
-                    "product_id": product.id, "product_uom_qty": 1, "price_unit": 600.0, "tax_id": [],
-                })],
-            } for _index in range(2)])
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": 600.0,
+                                    "tax_id": [],
+                                }
+                            )
+                        ],
+                    }
+                    for _index in range(2)
+                ]
+            )
             self.company_id, self.partner_id, self.product_id = company.id, partner.id, product.id
             self.order_ids = orders.ids
         self.addCleanup(self._remove_committed_data)

@@ -50,17 +50,21 @@ class TestCreditHold(CreditControlCommon):
         # credit managers get an activity, the order a message
         activity = hold.activity_ids
         self.assertIn(self.credit_manager, activity.user_id)
-        self.assertEqual(activity.activity_type_id, self.env.ref(
-            "credit_control.mail_activity_type_credit_hold_review"))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("credit_control.mail_activity_type_credit_hold_review")
+        )
         self.assertNotIn(self.salesman, activity.user_id)
-        self.assertTrue(order.message_ids.filtered(
-            lambda m: hold.name in m.body and "exceeds the credit limit" in m.body))
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: hold.name in m.body and "exceeds the credit limit" in m.body)
+        )
 
     def test_temporary_increase_lets_the_order_pass(self):
-        self.customer.with_user(self.credit_manager).write({
-            "credit_limit_temp_increase": 500.0,
-            "credit_limit_temp_expiry": self.today + timedelta(days=5),
-        })
+        self.customer.with_user(self.credit_manager).write(
+            {
+                "credit_limit_temp_increase": 500.0,
+                "credit_limit_temp_expiry": self.today + timedelta(days=5),
+            }
+        )
         order = self.create_order(self.customer, 1400.0)
         self.confirm_as(self.salesman, order)
         self.assertEqual(order.state, "sale")
@@ -87,10 +91,14 @@ class TestCreditHold(CreditControlCommon):
         self.assertEqual(order.state, "sale")
 
     def test_manual_hold_and_blacklist(self):
-        self.customer.with_user(self.credit_manager).write({
-            "credit_hold": True, "credit_hold_reason": "Bank guarantee expired",
-            "credit_blacklisted": True, "credit_blacklist_reason": "Fraud",
-        })
+        self.customer.with_user(self.credit_manager).write(
+            {
+                "credit_hold": True,
+                "credit_hold_reason": "Bank guarantee expired",
+                "credit_blacklisted": True,
+                "credit_blacklist_reason": "Fraud",
+            }
+        )
         order = self.create_order(self.customer_contact, 10.0)
         self.confirm_as(self.salesman, order)
         hold = self.assertHeld(order, ["blacklist", "manual_hold"])
@@ -142,9 +150,17 @@ class TestCreditHold(CreditControlCommon):
         self.assertEqual(hold.state, "pending")
         self.assertEqual(order.state, "draft")
 
-        wizard = self.env["credit.hold.decision"].with_user(self.credit_manager).create({
-            "hold_ids": hold.ids, "decision": "release", "reason": "Customer paid a deposit by wire",
-        })
+        wizard = (
+            self.env["credit.hold.decision"]
+            .with_user(self.credit_manager)
+            .create(
+                {
+                    "hold_ids": hold.ids,
+                    "decision": "release",
+                    "reason": "Customer paid a deposit by wire",
+                }
+            )
+        )
         wizard.action_apply()
         self.assertEqual(order.state, "sale")
         self.assertEqual(hold.state, "released")
@@ -154,8 +170,11 @@ class TestCreditHold(CreditControlCommon):
         self.assertEqual(order.credit_hold_state, "released")
         self.assertFalse(hold.activity_ids, "the review activities are done")
         for record in (order, hold):
-            self.assertTrue(record.message_ids.filtered(
-                lambda m: "released" in m.body and "Customer paid a deposit by wire" in m.body))
+            self.assertTrue(
+                record.message_ids.filtered(
+                    lambda m: "released" in m.body and "Customer paid a deposit by wire" in m.body
+                )
+            )
         notified = order.message_ids.filtered(lambda m: "released" in m.body).notified_partner_ids
         self.assertIn(self.salesman.partner_id, notified)
         # the state change is tracked on the hold
@@ -177,8 +196,9 @@ class TestCreditHold(CreditControlCommon):
         self.assertHeld(order, ["credit_limit"])
         # at or below the released amount it passes without a new decision
         order.order_line.price_unit = 1500.0
-        order.credit_hold_ids.filtered(lambda h: h.state == "pending").with_user(
-            self.credit_manager).action_reject("Only the released amount")
+        order.credit_hold_ids.filtered(lambda h: h.state == "pending").with_user(self.credit_manager).action_reject(
+            "Only the released amount"
+        )
         self.confirm_as(self.salesman, order)
         self.assertEqual(order.state, "sale")
 
@@ -214,9 +234,13 @@ class TestCreditHold(CreditControlCommon):
         with self.assertRaises(AccessError):
             hold.write({"state": "released"})
         with self.assertRaises(AccessError):
-            self.env["credit.hold.decision"].with_user(self.salesman).create({
-                "hold_ids": hold.ids, "decision": "release", "reason": "x",
-            })
+            self.env["credit.hold.decision"].with_user(self.salesman).create(
+                {
+                    "hold_ids": hold.ids,
+                    "decision": "release",
+                    "reason": "x",
+                }
+            )
         self.assertEqual(hold.state, "pending")
         self.assertEqual(order.state, "draft")
 
@@ -232,6 +256,7 @@ class TestCreditHold(CreditControlCommon):
         order = self.create_order(self.customer, 1500.0)
         self.confirm_as(self.salesman, order)
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "credit_control.action_report_credit_hold", order.credit_hold_ids.ids)[0]
+            "credit_control.action_report_credit_hold", order.credit_hold_ids.ids
+        )[0]
         self.assertIn(order.credit_hold_ids.name.encode(), html)
         self.assertIn(b"exceeds the credit limit", html)

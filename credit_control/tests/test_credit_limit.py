@@ -20,9 +20,7 @@ class TestCreditLimit(CreditControlCommon):
     def _tracked_values(self, partner, field_name):
         self.env.cr.precommit.run()  # tracking is written when the transaction ends
         self.env.invalidate_all()
-        messages = partner.message_ids.filtered(
-            lambda m: field_name in m.tracking_value_ids.field_id.mapped("name")
-        )
+        messages = partner.message_ids.filtered(lambda m: field_name in m.tracking_value_ids.field_id.mapped("name"))
         return [
             (value.old_value_float, value.new_value_float, message.author_id)
             for message in messages
@@ -47,10 +45,12 @@ class TestCreditLimit(CreditControlCommon):
         self.assertTrue(self.customer_contact.credit_hold)
 
     def test_temporary_increase_until_expiry(self):
-        self.customer.with_user(self.credit_manager).write({
-            "credit_limit_temp_increase": 500.0,
-            "credit_limit_temp_expiry": self.today + timedelta(days=10),
-        })
+        self.customer.with_user(self.credit_manager).write(
+            {
+                "credit_limit_temp_increase": 500.0,
+                "credit_limit_temp_expiry": self.today + timedelta(days=10),
+            }
+        )
         self.assertEqual(self.figures_of(self.customer).credit_limit_effective, 1500.0)
         tracked = self._tracked_values(self.customer, "credit_limit_temp_increase")
         self.assertIn((0.0, 500.0, self.credit_manager.partner_id), tracked)
@@ -68,20 +68,24 @@ class TestCreditLimit(CreditControlCommon):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_limit, 1000.0)
         with self.assertRaisesText(ValidationError, "cannot be negative"):
-            self.customer.with_user(self.credit_manager).write({
-                "credit_limit_temp_increase": -10.0,
-                "credit_limit_temp_expiry": self.today + timedelta(days=3),
-            })
+            self.customer.with_user(self.credit_manager).write(
+                {
+                    "credit_limit_temp_increase": -10.0,
+                    "credit_limit_temp_expiry": self.today + timedelta(days=3),
+                }
+            )
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_limit_temp_increase, 0.0)
         self.assertFalse(self.customer.credit_limit_temp_expiry)
 
     def test_expiry_in_the_past_is_refused(self):
         with self.assertRaisesText(ValidationError, "cannot expire in the past"):
-            self.customer.with_user(self.credit_manager).write({
-                "credit_limit_temp_increase": 300.0,
-                "credit_limit_temp_expiry": self.today - timedelta(days=1),
-            })
+            self.customer.with_user(self.credit_manager).write(
+                {
+                    "credit_limit_temp_increase": 300.0,
+                    "credit_limit_temp_expiry": self.today - timedelta(days=1),
+                }
+            )
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_limit_temp_increase, 0.0)
 

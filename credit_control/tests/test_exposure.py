@@ -70,9 +70,9 @@ class TestExposure(CreditControlCommon):
         self.assertAlmostEqual(self.customer.credit_exposure, 200.0)
 
     def test_overdue_amount_and_days(self):
-        self.create_invoice(self.customer, 200.0, days_ago=50, due_in=30)   # 20 days late
-        self.create_invoice(self.customer, 100.0, days_ago=45, due_in=30)   # 15 days late
-        self.create_invoice(self.customer, 300.0, days_ago=1, due_in=30)    # not due
+        self.create_invoice(self.customer, 200.0, days_ago=50, due_in=30)  # 20 days late
+        self.create_invoice(self.customer, 100.0, days_ago=45, due_in=30)  # 15 days late
+        self.create_invoice(self.customer, 300.0, days_ago=1, due_in=30)  # not due
         self.assertEqual(self.customer.credit_overdue, 300.0)
         self.assertEqual(self.customer.credit_overdue_days, 20)
         self.assertEqual(self.customer.credit_receivable, 600.0)
@@ -114,9 +114,9 @@ class TestExposure(CreditControlCommon):
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), order)
 
     def test_figures_for_many_partners_in_a_fixed_number_of_queries(self):
-        partners = self.env["res.partner"].create([
-            {"name": "Customer %s" % index, "is_company": True} for index in range(40)
-        ])
+        partners = self.env["res.partner"].create(
+            [{"name": "Customer %s" % index, "is_company": True} for index in range(40)]
+        )
         for partner in partners[:10]:
             self.create_invoice(partner, 10.0)
         self.create_order(partners[10], 25.0).action_confirm()

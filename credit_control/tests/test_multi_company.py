@@ -15,12 +15,14 @@ class TestMultiCompany(CreditControlCommon):
         cls.company_2.credit_hold_enabled = True
         cls.customer.with_company(cls.company_2).credit_limit = 5000.0
         (cls.salesman | cls.credit_manager).write({"company_ids": [Command.link(cls.company_2.id)]})
-        cls.manager_2 = cls.credit_manager.with_context(no_reset_password=True).copy({
-            "login": "credit_manager_2",
-            "email": "credit.manager2@example.com",
-            "company_id": cls.company_2.id,
-            "company_ids": [Command.set(cls.company_2.ids)],
-        })
+        cls.manager_2 = cls.credit_manager.with_context(no_reset_password=True).copy(
+            {
+                "login": "credit_manager_2",
+                "email": "credit.manager2@example.com",
+                "company_id": cls.company_2.id,
+                "company_ids": [Command.set(cls.company_2.ids)],
+            }
+        )
 
     def test_other_company_receivables_do_not_hold(self):
         self.create_invoice(self.customer, 900.0, company=self.company_2)

@@ -6,10 +6,12 @@ from odoo.tests import HttpCase, tagged
 from .common import CreditControlCommon
 
 # A 1x1 transparent PNG, as the portal's signature pad would post.
-SIGNATURE = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)).decode()
+SIGNATURE = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    )
+).decode()
 
 
 @tagged("post_install", "-at_install", "credit_control")
@@ -19,28 +21,36 @@ class TestPortalAndPayment(CreditControlCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.provider = cls.env["payment.provider"].create({
-            "name": "Test Provider",
-            "code": "none",
-            "state": "test",
-            "is_published": True,
-            "payment_method_ids": [Command.set([cls.env.ref("payment.payment_method_unknown").id])],
-            "available_currency_ids": [Command.set(cls.company.currency_id.ids)],
-        })
+        cls.provider = cls.env["payment.provider"].create(
+            {
+                "name": "Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "payment_method_ids": [Command.set([cls.env.ref("payment.payment_method_unknown").id])],
+                "available_currency_ids": [Command.set(cls.company.currency_id.ids)],
+            }
+        )
         cls.env.ref("payment.payment_method_unknown").active = True
 
     def _transaction(self, order, amount, state="done"):
-        return self.env["payment.transaction"].sudo().create({
-            "provider_id": self.provider.id,
-            "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-            "reference": "TX-%s-%s" % (order.name, amount),
-            "amount": amount,
-            "currency_id": order.currency_id.id,
-            "partner_id": order.partner_id.id,
-            "operation": "online_redirect",
-            "sale_order_ids": [Command.set(order.ids)],
-            "state": state,
-        })
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                    "reference": "TX-%s-%s" % (order.name, amount),
+                    "amount": amount,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "operation": "online_redirect",
+                    "sale_order_ids": [Command.set(order.ids)],
+                    "state": state,
+                }
+            )
+        )
 
     def test_portal_signature_of_an_over_limit_order_goes_on_hold(self):
         order = self.create_order(self.customer, 1500.0)

@@ -29,13 +29,24 @@ class TestSecurity(CreditControlCommon):
             self.env["res.partner"].with_user(self.salesman).create({"name": "New", "credit_limit": 10.0})
 
     def test_salesperson_still_edits_customers_and_adds_contacts(self):
-        self.customer.with_user(self.credit_manager).write({
-            "credit_hold": True, "credit_hold_reason": "Audit", "credit_limit": 2000.0,
-        })
+        self.customer.with_user(self.credit_manager).write(
+            {
+                "credit_hold": True,
+                "credit_hold_reason": "Audit",
+                "credit_limit": 2000.0,
+            }
+        )
         self.customer.with_user(self.salesman).write({"phone": "+33 1 23 45 67 89", "vat": "BE0477472701"})
-        contact = self.env["res.partner"].with_user(self.salesman).create({
-            "name": "Bob Buyer", "parent_id": self.customer.id,
-        })
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Bob Buyer",
+                    "parent_id": self.customer.id,
+                }
+            )
+        )
         self.assertTrue(contact.sudo().credit_hold, "contacts follow their company")
         self.assertEqual(self.customer.sudo().credit_limit, 2000.0)
 
@@ -44,12 +55,15 @@ class TestSecurity(CreditControlCommon):
             self.customer.with_user(self.simple_accountman).credit_limit = 5.0
 
     def test_credit_user_reads_figures_but_cannot_change(self):
-        credit_user = self.credit_manager.with_context(no_reset_password=True).copy({
-            "login": "credit_user",
-            "email": "credit.user@example.com",
-            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
-                                  self.env.ref("credit_control.group_credit_user").id])],
-        })
+        credit_user = self.credit_manager.with_context(no_reset_password=True).copy(
+            {
+                "login": "credit_user",
+                "email": "credit.user@example.com",
+                "groups_id": [
+                    (6, 0, [self.env.ref("base.group_user").id, self.env.ref("credit_control.group_credit_user").id])
+                ],
+            }
+        )
         self.create_invoice(self.customer, 250.0)
         customer = self.customer.with_user(credit_user)
         self.assertEqual(customer.credit_exposure, 250.0)
@@ -58,9 +72,12 @@ class TestSecurity(CreditControlCommon):
             customer.credit_limit = 10.0
 
     def test_salesperson_sees_only_holds_of_own_orders(self):
-        other_salesman = self.salesman.with_context(no_reset_password=True).copy({
-            "login": "other_salesman", "email": "other.salesman@example.com",
-        })
+        other_salesman = self.salesman.with_context(no_reset_password=True).copy(
+            {
+                "login": "other_salesman",
+                "email": "other.salesman@example.com",
+            }
+        )
         mine = self.create_order(self.customer, 1500.0)
         theirs = self.create_order(self.customer, 1600.0, user=other_salesman)
         self.confirm_as(self.salesman, mine)

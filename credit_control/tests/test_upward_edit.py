@@ -39,9 +39,11 @@ class TestUpwardEdit(CreditControlCommon):
 
     def test_price_raise_beyond_credit_is_refused(self):
         with self.assertRaises(UserError):
-            self.order.with_user(self.salesman).write({
-                "order_line": [Command.update(self.order.order_line.id, {"price_unit": 1200.0})],
-            })
+            self.order.with_user(self.salesman).write(
+                {
+                    "order_line": [Command.update(self.order.order_line.id, {"price_unit": 1200.0})],
+                }
+            )
         self.order.invalidate_recordset()
         self.assertEqual(self.order.amount_total, 400.0)
 

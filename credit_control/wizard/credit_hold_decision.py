@@ -10,7 +10,8 @@ class CreditHoldDecision(models.TransientModel):
     hold_ids = fields.Many2many("credit.hold", string="Credit Holds", required=True)
     decision = fields.Selection(
         [("release", "Release and confirm the order"), ("reject", "Reject")],
-        required=True, default="release",
+        required=True,
+        default="release",
     )
     reason = fields.Text(required=True)
 
