@@ -9,7 +9,11 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        orders = self.env["sale.order"].browse({vals["order_id"] for vals in vals_list if vals.get("order_id")})
+        # Expense lines are re-invoiced costs added when a vendor bill is posted: the
+        # accountant posting it must not be stopped by the customer's credit.
+        orders = self.env["sale.order"].browse(
+            {vals["order_id"] for vals in vals_list if vals.get("order_id") and not vals.get("is_expense")}
+        )
         totals_before = orders._credit_amounts_before_edit()
         lines = super().create(vals_list)
         if totals_before:
@@ -19,7 +23,7 @@ class SaleOrderLine(models.Model):
     def write(self, vals):
         if not CREDIT_AMOUNT_FIELDS.intersection(vals):
             return super().write(vals)
-        orders = self.order_id
+        orders = self.filtered(lambda line: not line.is_expense).order_id
         totals_before = orders._credit_amounts_before_edit()
         result = super().write(vals)
         if totals_before:

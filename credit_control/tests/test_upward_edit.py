@@ -62,3 +62,16 @@ class TestUpwardEdit(CreditControlCommon):
         with self.assertRaisesText(UserError, "beyond the customer's credit"):
             order.with_user(self.salesman).order_line.price_unit = 1600.0
         self.assertEqual(order.amount_total, 1500.0)
+
+    def test_reinvoiced_expense_lines_are_not_stopped(self):
+        # posted vendor bills add expense lines to confirmed orders: never blocked by credit
+        self.env["sale.order.line"].create(
+            {
+                "order_id": self.order.id,
+                "product_id": self.product_at(5000.0).id,
+                "product_uom_qty": 1,
+                "price_unit": 5000.0,
+                "is_expense": True,
+            }
+        )
+        self.assertEqual(self.order.amount_total, 5400.0)
