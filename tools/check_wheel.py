@@ -22,8 +22,18 @@ def build(addon_dir, out_dir):
     for old in out_dir.glob("*.whl"):
         old.unlink()
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out_dir), str(addon_dir)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out_dir),
+            str(addon_dir),
+        ],
         check=True,
     )
     wheels = list(out_dir.glob("odoo_addon_credit_control-18.0.*-py3-none-any.whl"))
@@ -51,10 +61,14 @@ def problems_of(wheel, addon_dir):
     expected += [str(p.relative_to(addon_dir)) for p in (addon_dir / "i18n").glob("*.po*")]
     expected += [str(p.relative_to(addon_dir)) for p in (addon_dir / "static").rglob("*.js")]
     problems += [f"missing {PREFIX}{path}" for path in expected if PREFIX + path not in names]
-    problems += [f"local file shipped: {name}" for name in sorted(names)
-                 if any(part in name for part in FORBIDDEN_PARTS)]
-    problems += [f"file outside the addon: {name}" for name in sorted(names)
-                 if not name.startswith((PREFIX, "odoo_addon_credit_control-"))]
+    problems += [
+        f"local file shipped: {name}" for name in sorted(names) if any(part in name for part in FORBIDDEN_PARTS)
+    ]
+    problems += [
+        f"file outside the addon: {name}"
+        for name in sorted(names)
+        if not name.startswith((PREFIX, "odoo_addon_credit_control-"))
+    ]
     return problems
 
 

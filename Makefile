@@ -1,0 +1,51 @@
+# credit_control: run/test harness (see tools/README-harness.md).
+#   make demo    serve Odoo 18 with credit_control and demo data on http://127.0.0.1:8069 (admin/admin)
+#   make test    fresh database, install credit_control, run its tests; ends with "N passed, N failed"
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TEST_TAGS ?= /credit_control
+DEMO_PORT ?= 8069
+# Extra odoo-bin arguments, e.g. make test ODOO_ARGS="--log-level=debug"
+ODOO_ARGS ?=
+
+.PHONY: help demo test demo-reset setup pg-start pg-stop pg-status stop psql clean-data
+
+help:
+	@echo "make demo        serve Odoo with credit_control + demo data on 127.0.0.1:$(DEMO_PORT) (admin/admin)"
+	@echo "make test        run the credit_control tests (TEST_TAGS=$(TEST_TAGS))"
+	@echo "make demo-reset  drop the demo database (recreated by the next make demo)"
+	@echo "make setup       find Odoo and build the virtualenv only"
+	@echo "make pg-start | pg-stop | pg-status | psql   the private PostgreSQL cluster"
+	@echo "make clean-data  stop PostgreSQL and delete .data/ (databases, filestore, logs)"
+
+demo:
+	@DEMO_PORT="$(DEMO_PORT)" bash tools/demo.sh serve $(ODOO_ARGS)
+
+test:
+	@TEST_TAGS="$(TEST_TAGS)" bash tools/test.sh $(ODOO_ARGS)
+
+demo-reset:
+	@bash tools/demo.sh reset
+
+setup:
+	@bash tools/setup.sh
+
+pg-start:
+	@bash tools/pg.sh start
+
+pg-stop stop:
+	@bash tools/pg.sh stop
+
+pg-status:
+	@bash tools/pg.sh status
+
+psql:
+	@bash tools/pg.sh psql
+
+clean-data:
+	@bash tools/pg.sh stop
+	@if [ -L .data/pg ]; then rm -rf "$$(readlink .data/pg)"; fi
+	@rm -rf .data
+	@echo "==> Removed .data/"

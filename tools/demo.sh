@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2329  # cleanup/on_signal/stop_odoo/wait_gone are called from traps
+# `make demo`: set everything up, create the demo database (credit_control + demo data) when it
+# is missing or was not fully installed, then serve Odoo in the foreground until Ctrl-C/SIGTERM,
+# after which Odoo and then the PostgreSQL cluster are stopped.
+#   tools/demo.sh          serve (default)
+#   tools/demo.sh reset    drop the demo database (next `make demo` recreates it)
+# Variables: DEMO_DB (credit_control_demo), DEMO_HOST (127.0.0.1), DEMO_PORT (8069),
+#            DEMO_UPDATE=1 (run `-u credit_control` on the existing database before serving),
+#            plus those listed in tools/common.sh. Extra arguments go to odoo-bin when serving.
+set -euo pipefail
+# shellcheck source=tools/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+DEMO_DB="${DEMO_DB:-credit_control_demo}"
+DEMO_HOST="${DEMO_HOST:-127.0.0.1}"
+DEMO_PORT="${DEMO_PORT:-8069}"
+DEMO_LOG="$CC_LOG_DIR/demo.log"
+DEMO_INSTALL_LOG="$CC_LOG_DIR/demo-install.log"
+STAMP="$CC_DATA_DIR/demo-$DEMO_DB.installed"
+
+action="serve"
+if [ "${1:-}" = reset ] || [ "${1:-}" = serve ]; then
+    action="$1"
+    shift
+fi
+
+CC_PG_STARTED=0
+ODOO_PID=""
+cleanup() {
+    if [ -n "$ODOO_PID" ] && kill -0 "$ODOO_PID" 2>/dev/null; then
+        stop_odoo
+    fi
+    if [ "$CC_PG_STARTED" = 1 ]; then
+        CC_PG_STARTED=0
+        cc_pg_stop_if_idle
+    fi
+}
+
+# Waits up to $2 tenths of a second for process $1 to end.
+wait_gone() {
+    local i
+    for ((i = 0; i < $2; i++)); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    ! kill -0 "$1" 2>/dev/null
+}
+
+stop_odoo() {
+    local pid="$ODOO_PID" signal="${1:-TERM}"
+    ODOO_PID=""
+    cc_log "Stopping Odoo (pid $pid)"
+    # After Ctrl-C, Odoo got the SIGINT too and is already shutting down gracefully: a second
+    # signal would force it, so give it a few seconds first.
+    if [ "$signal" != INT ] || ! wait_gone "$pid" 50; then
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
+    # Odoo stops gracefully on SIGTERM; force it after 30 s.
+    if ! wait_gone "$pid" 300; then
+        cc_warn "Odoo did not stop within 30 s: killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+on_signal() {  # exit-code signal-name
+    trap '' INT TERM
+    echo
+    if [ -n "$ODOO_PID" ] && kill -0 "$ODOO_PID" 2>/dev/null; then
+        stop_odoo "$2"
+    fi
+    cleanup
+    exit "$1"
+}
+
+trap cleanup EXIT
+trap 'on_signal 130 INT' INT
+trap 'on_signal 143 TERM' TERM
+
+module_installed() {
+    [ "$(CC_PSQL_DB="$DEMO_DB" cc_psql_admin -tAc "SELECT state FROM ir_module_module WHERE name = '$CC_MODULE'" 2>/dev/null)" = installed ]
+}
+
+if [ "$action" = reset ]; then
+    cc_pg_init_vars
+    cc_pg_start
+    cc_db_drop "$DEMO_DB"
+    rm -f "$STAMP"
+    cc_log "Demo database $DEMO_DB removed: the next \`make demo\` recreates it"
+    exit 0
+fi
+
+cc_setup_all
+cc_pg_start
+cc_odoo_cmd
+
+cc_port_free "$DEMO_HOST" "$DEMO_PORT" \
+    || cc_die "port $DEMO_PORT on $DEMO_HOST is busy (another Odoo?): stop it or use e.g. \`make demo DEMO_PORT=8070\`"
+
+stamp_want="db=$DEMO_DB host=$CC_DB_HOST port=$CC_DB_PORT"
+if cc_db_exists "$DEMO_DB" && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp_want" ] && module_installed; then
+    cc_log "Demo database $DEMO_DB is installed (\`make demo-reset\` drops it)"
+    if [ "${DEMO_UPDATE:-0}" = 1 ]; then
+        cc_log "Updating $CC_MODULE in $DEMO_DB (log: .data/log/demo-install.log)"
+        set +e
+        "${CC_ODOO[@]}" -d "$DEMO_DB" -u "$CC_MODULE" --stop-after-init --no-http \
+            --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
+            | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
+        rc=${PIPESTATUS[0]}
+        set -e
+        [ "$rc" -eq 0 ] || cc_die "updating $CC_MODULE failed (exit $rc, log: $DEMO_INSTALL_LOG)"
+    fi
+else
+    rm -f "$STAMP"
+    cc_db_drop "$DEMO_DB"
+    cc_log "Creating demo database $DEMO_DB with $CC_MODULE and demo data (1-2 minutes; log: .data/log/demo-install.log)"
+    t0=$SECONDS
+    set +e
+    "${CC_ODOO[@]}" -d "$DEMO_DB" -i "$CC_MODULE" --stop-after-init --no-http \
+        --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
+        | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc" -ne 0 ] || ! module_installed; then
+        cc_die "installing $CC_MODULE in $DEMO_DB failed (exit $rc, log: $DEMO_INSTALL_LOG)"
+    fi
+    echo "$stamp_want" > "$STAMP"
+    cc_log "Demo database ready in $((SECONDS - t0)) s"
+fi
+
+url_host="$DEMO_HOST"
+[ "$url_host" != 0.0.0.0 ] || url_host=127.0.0.1
+cc_log "Serving Odoo: http://$url_host:$DEMO_PORT/odoo   (database $DEMO_DB)"
+cc_log "Login: admin   Password: admin"
+cc_log "Log: .data/log/demo.log. Press Ctrl-C to stop Odoo and PostgreSQL."
+
+"${CC_ODOO[@]}" -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" \
+    --http-interface="$DEMO_HOST" --http-port="$DEMO_PORT" \
+    --workers 0 --max-cron-threads 1 "$@" \
+    > >(trap '' INT TERM; exec tee -a "$DEMO_LOG") 2>&1 &
+ODOO_PID=$!
+set +e
+wait "$ODOO_PID"
+rc=$?
+set -e
+ODOO_PID=""
+cc_log "Odoo exited with code $rc"
+exit "$rc"
