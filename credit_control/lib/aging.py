@@ -1,0 +1,48 @@
+"""Aging buckets: parse the company's boundaries, name the buckets, place a day count.
+
+Buckets are "Not due" (0 days or less), then one bucket per boundary ("1-30", "31-60", …)
+and a last open-ended one ("Over 120").
+"""
+
+DEFAULT_BOUNDARIES = (30, 60, 90, 120)
+
+
+class AgingBoundaryError(ValueError):
+    """Raised with a message a user can act on when boundaries are not usable."""
+
+
+def parse_boundaries(text):
+    """'30, 60, 90, 120' -> (30, 60, 90, 120); positive and strictly increasing."""
+    parts = [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        raise AgingBoundaryError("Give at least one bucket boundary, e.g. 30, 60, 90, 120.")
+    try:
+        boundaries = tuple(int(part) for part in parts)
+    except ValueError as error:
+        raise AgingBoundaryError(f"Bucket boundaries must be whole numbers of days: {text!r}.") from error
+    if boundaries[0] <= 0:
+        raise AgingBoundaryError("Bucket boundaries must be positive numbers of days.")
+    if any(later <= earlier for earlier, later in zip(boundaries, boundaries[1:])):
+        raise AgingBoundaryError(f"Bucket boundaries must increase: {text!r}.")
+    return boundaries
+
+
+def bucket_labels(boundaries):
+    """Labels of the len(boundaries) + 2 buckets, in order."""
+    labels = ["Not due"]
+    low = 1
+    for high in boundaries:
+        labels.append(f"{low}-{high}")
+        low = high + 1
+    labels.append(f"Over {boundaries[-1]}")
+    return labels
+
+
+def bucket_index(days_overdue, boundaries):
+    """0 for not due, i for the i-th boundary's bucket, len(boundaries) + 1 beyond the last."""
+    if days_overdue <= 0:
+        return 0
+    for index, high in enumerate(boundaries, start=1):
+        if days_overdue <= high:
+            return index
+    return len(boundaries) + 1
