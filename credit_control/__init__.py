@@ -1,1 +1,1 @@
-from . import lib, models, wizard
+from . import lib, models, report, wizard

@@ -18,6 +18,7 @@
         "data/mail_message_subtype_data.xml",
         "wizard/credit_hold_decision_views.xml",
         "views/credit_hold_views.xml",
+        "views/credit_aging_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",

@@ -8,22 +8,27 @@ DEFAULT_BOUNDARIES = (30, 60, 90, 120)
 
 
 class AgingBoundaryError(ValueError):
-    """Raised with a message a user can act on when boundaries are not usable."""
+    """Boundaries are not usable; ``reason`` says why: empty, not_integer, not_positive,
+    not_increasing (the caller turns it into a translated message)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def parse_boundaries(text):
     """'30, 60, 90, 120' -> (30, 60, 90, 120); positive and strictly increasing."""
     parts = [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
     if not parts:
-        raise AgingBoundaryError("Give at least one bucket boundary, e.g. 30, 60, 90, 120.")
+        raise AgingBoundaryError("empty")
     try:
         boundaries = tuple(int(part) for part in parts)
     except ValueError as error:
-        raise AgingBoundaryError(f"Bucket boundaries must be whole numbers of days: {text!r}.") from error
+        raise AgingBoundaryError("not_integer") from error
     if boundaries[0] <= 0:
-        raise AgingBoundaryError("Bucket boundaries must be positive numbers of days.")
-    if any(later <= earlier for earlier, later in zip(boundaries, boundaries[1:])):
-        raise AgingBoundaryError(f"Bucket boundaries must increase: {text!r}.")
+        raise AgingBoundaryError("not_positive")
+    if any(later <= earlier for earlier, later in zip(boundaries, boundaries[1:], strict=False)):
+        raise AgingBoundaryError("not_increasing")
     return boundaries
 
 

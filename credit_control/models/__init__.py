@@ -1,4 +1,8 @@
 from . import (
+    credit_aging,
+    credit_aging_bucket,
+    credit_aging_line,
+    credit_aging_report,
     credit_exposure,
     credit_hold,
     credit_hold_reason,

@@ -11,3 +11,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_overdue_tolerance_amount", readonly=False
     )
     credit_no_limit_policy = fields.Selection(related="company_id.credit_no_limit_policy", readonly=False)
+    credit_aging_basis = fields.Selection(related="company_id.credit_aging_basis", readonly=False)
+    credit_aging_boundaries = fields.Char(related="company_id.credit_aging_boundaries", readonly=False)

@@ -1,0 +1,113 @@
+from odoo import _, api, models
+from odoo.tools import SQL
+
+from ..lib.aging import bucket_labels
+
+
+class CreditAging(models.AbstractModel):
+    """Aging of open receivables as of any date, in one SQL statement.
+
+    An item's open amount at a past date is its residual today plus what partial
+    reconciliations dated after that date took from it (``max_date`` of the partial is
+    the later of the two items' dates): payments received after the date count as
+    not received. Amounts are in company currency.
+    """
+
+    _name = "credit.aging"
+    _description = "Receivable Aging"
+
+    @api.model
+    def _bucket_names(self, boundaries):
+        labels = bucket_labels(boundaries)
+        names = [_("Not due")]
+        names += labels[1:-1]
+        names.append(_("Over %s", boundaries[-1]))
+        return names
+
+    def _open_items_sql(self, as_of, company_ids, basis):
+        """Rows (line, move, company, partner, currency, date, due date, open amount, days)."""
+        age_from = (
+            SQL("COALESCE(m.invoice_date, aml.date)")
+            if basis == "invoice_date"
+            else SQL("COALESCE(aml.date_maturity, aml.date)")
+        )
+        return SQL(
+            """
+            WITH late AS (
+                SELECT debit_move_id AS line_id, amount
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(as_of)s AND company_id = ANY(%(company_ids)s)
+             UNION ALL
+                SELECT credit_move_id, -amount
+                  FROM account_partial_reconcile
+                 WHERE max_date > %(as_of)s AND company_id = ANY(%(company_ids)s)
+            ), late_by_line AS (
+                SELECT line_id, SUM(amount) AS amount FROM late GROUP BY line_id
+            )
+            SELECT aml.id AS line_id,
+                   aml.move_id,
+                   aml.company_id,
+                   p.commercial_partner_id AS partner_id,
+                   aml.currency_id,
+                   aml.date,
+                   aml.date_maturity,
+                   aml.amount_residual + COALESCE(late_by_line.amount, 0) AS open_amount,
+                   %(as_of)s - %(age_from)s AS days_overdue
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN res_partner p ON p.id = aml.partner_id
+         LEFT JOIN late_by_line ON late_by_line.line_id = aml.id
+             WHERE aml.company_id = ANY(%(company_ids)s)
+               AND aml.parent_state = 'posted'
+               AND acc.account_type = 'asset_receivable'
+               AND aml.date <= %(as_of)s
+               AND (aml.reconciled IS NOT TRUE OR late_by_line.line_id IS NOT NULL)
+            """,
+            as_of=as_of,
+            company_ids=list(company_ids),
+            age_from=age_from,
+        )
+
+    @api.model
+    def _fill_report(self, report):
+        """Write the report's buckets and its lines (one INSERT … SELECT)."""
+        self.env.flush_all()
+        boundaries = report.boundaries_tuple()
+        report.bucket_ids.unlink()
+        report.line_ids.unlink()
+        report.bucket_ids = [
+            (0, 0, {"sequence": index, "name": name}) for index, name in enumerate(self._bucket_names(boundaries))
+        ]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH items AS (%(items)s)
+                INSERT INTO credit_aging_line (
+                    report_id, partner_id, move_line_id, move_id, company_id, item_currency_id, date,
+                    date_maturity, days_overdue, bucket_id, amount, user_id, team_id, country_id,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(report_id)s, i.partner_id, i.line_id, i.move_id, i.company_id, i.currency_id, i.date,
+                       i.date_maturity, i.days_overdue, b.id, ROUND(i.open_amount, 2), cp.user_id,
+                       salesperson.sale_team_id, cp.country_id,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM items i
+                  JOIN res_partner cp ON cp.id = i.partner_id
+             LEFT JOIN res_users salesperson ON salesperson.id = cp.user_id
+                  JOIN credit_aging_bucket b
+                    ON b.report_id = %(report_id)s
+                   AND b.sequence = CASE WHEN i.days_overdue <= 0 THEN 0
+                                         ELSE 1 + (SELECT COUNT(*) FROM unnest(%(boundaries)s::int[]) AS bound
+                                                    WHERE i.days_overdue > bound)
+                                    END
+                 WHERE ROUND(i.open_amount, 2) != 0
+                """,
+                items=self._open_items_sql(report.as_of_date, report.company_ids.ids, report.basis),
+                report_id=report.id,
+                uid=self.env.uid,
+                boundaries=list(boundaries),
+            )
+        )
+        self.env["credit.aging.line"].invalidate_model()
+        report.invalidate_recordset()

@@ -1,0 +1,143 @@
+import base64
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+
+from ..report.aging_xlsx import build_aging_workbook
+
+
+class CreditAgingReport(models.Model):
+    """An aging of receivables as of a date, for some companies, kept for comparison."""
+
+    _name = "credit.aging.report"
+    _description = "Receivable Aging Report"
+    _order = "as_of_date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    as_of_date = fields.Date(string="As of", required=True, default=fields.Date.context_today)
+    basis = fields.Selection(
+        [("due_date", "Due date"), ("invoice_date", "Invoice date")],
+        string="Age By",
+        required=True,
+        default=lambda self: self.env.company.credit_aging_basis,
+    )
+    boundaries = fields.Char(
+        string="Buckets", required=True, default=lambda self: self.env.company.credit_aging_boundaries
+    )
+    company_ids = fields.Many2many(
+        "res.company", string="Companies", required=True, default=lambda self: self.env.companies
+    )
+    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+    bucket_ids = fields.One2many("credit.aging.bucket", "report_id", string="Buckets Totals", readonly=True)
+    line_ids = fields.One2many("credit.aging.line", "report_id", readonly=True)
+    line_count = fields.Integer(compute="_compute_totals")
+    amount_total = fields.Monetary(compute="_compute_totals", string="Open Receivables")
+    computed_on = fields.Datetime(readonly=True)
+
+    @api.depends("as_of_date")
+    def _compute_name(self):
+        for report in self:
+            report.name = _("Aging as of %s", report.as_of_date) if report.as_of_date else _("Aging")
+
+    def _compute_totals(self):
+        totals = {
+            report.id: (count, amount)
+            for report, count, amount in self.env["credit.aging.line"]._read_group(
+                [("report_id", "in", self.ids)], ["report_id"], ["__count", "amount:sum"]
+            )
+        }
+        for report in self:
+            report.line_count, report.amount_total = totals.get(report.id, (0, 0.0))
+
+    @api.constrains("boundaries")
+    def _check_boundaries(self):
+        for report in self:
+            self.env["res.company"]._validate_aging_boundaries(report.boundaries, report.name)
+
+    def boundaries_tuple(self):
+        self.ensure_one()
+        return self.env["res.company"]._validate_aging_boundaries(self.boundaries, self.name)
+
+    def action_compute(self):
+        for report in self:
+            self.env["credit.aging"]._fill_report(report)
+            report.computed_on = fields.Datetime.now()
+        return self.action_view_lines("pivot")
+
+    def action_view_lines(self, view_type="pivot"):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_aging_line")
+        action["domain"] = [("report_id", "=", self.id)]
+        action["name"] = self.name
+        action["context"] = {"credit_aging_report_id": self.id}
+        action["views"] = sorted(action["views"], key=lambda view: view[1] != view_type)
+        return action
+
+    def action_view_list(self):
+        return self.action_view_lines("list")
+
+    # ------------------------------------------------------------------
+    # XLSX
+    # ------------------------------------------------------------------
+
+    def _xlsx_sheets(self):
+        """[(company name, currency symbol, [(customer, [amount per bucket])])] from the lines."""
+        self.ensure_one()
+        buckets = self.bucket_ids.sorted("sequence")
+        position = {bucket.id: index for index, bucket in enumerate(buckets)}
+        per_company = defaultdict(lambda: defaultdict(lambda: [0.0] * len(buckets)))
+        for company, partner, bucket, amount in self.env["credit.aging.line"]._read_group(
+            [("report_id", "=", self.id)], ["company_id", "partner_id", "bucket_id"], ["amount:sum"]
+        ):
+            per_company[company][partner][position[bucket.id]] += amount
+        sheets = []
+        for company in self.company_ids.sorted("name"):
+            rows = sorted(
+                (
+                    (partner.display_name, [round(amount, 2) for amount in amounts])
+                    for partner, amounts in per_company[company].items()
+                ),
+                key=lambda row: row[0].lower(),
+            )
+            sheets.append((company.name, company.currency_id.symbol, rows))
+        return sheets
+
+    def _xlsx_header_lines(self):
+        self.ensure_one()
+        basis = dict(self._fields["basis"]._description_selection(self.env))[self.basis]
+        lines = [
+            _("Aged by: %s", basis),
+            _("Buckets (days): %s", self.boundaries),
+            _("Companies: %s", ", ".join(self.company_ids.sorted("name").mapped("name"))),
+        ]
+        filters = self.env.context.get("credit_aging_filters")
+        if filters:
+            lines.append(_("Filters: %s", filters))
+        return lines
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        if not self.computed_on:
+            self.action_compute()
+        content = build_aging_workbook(
+            _("Receivable aging as of %s", self.as_of_date),
+            self._xlsx_header_lines(),
+            self.bucket_ids.sorted("sequence").mapped("name"),
+            self._xlsx_sheets(),
+            customer_label=_("Customer"),
+            total_label=_("Total"),
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "aging-%s.xlsx" % self.as_of_date,
+                "datas": base64.b64encode(content),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/%s?download=true" % attachment.id,
+            "target": "self",
+        }

@@ -1,0 +1,143 @@
+import io
+from datetime import timedelta
+
+import openpyxl
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..lib.aging import AgingBoundaryError, bucket_index, bucket_labels, parse_boundaries
+from .common import CreditControlCommon
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestAging(CreditControlCommon):
+    """Aging of open receivables as of any date, per customer and bucket."""
+
+    def compute(self, days_ago=0, **values):
+        report = self.env["credit.aging.report"].create(
+            {
+                "as_of_date": self.today - timedelta(days=days_ago),
+                "company_ids": [Command.set(values.pop("companies", self.company).ids)],
+                **values,
+            }
+        )
+        report.action_compute()
+        return report
+
+    def by_bucket(self, report, partner=None):
+        """{bucket name: amount} as the pivot shows it."""
+        domain = [("report_id", "=", report.id)] + ([("partner_id", "=", partner.id)] if partner else [])
+        return {
+            bucket.name: amount
+            for bucket, amount in self.env["credit.aging.line"]._read_group(domain, ["bucket_id"], ["amount:sum"])
+        }
+
+    def test_bucket_maths(self):
+        self.assertEqual(parse_boundaries(" 30, 60 ,90,120"), (30, 60, 90, 120))
+        self.assertEqual(bucket_labels((30, 60)), ["Not due", "1-30", "31-60", "Over 60"])
+        self.assertEqual([bucket_index(d, (30, 60)) for d in (-5, 0, 1, 30, 31, 60, 61)], [0, 0, 1, 1, 2, 2, 3])
+        bad = (("", "empty"), ("30,x", "not_integer"), ("0,30", "not_positive"), ("60,30", "not_increasing"))
+        for text, reason in bad:
+            with self.assertRaises(AgingBoundaryError) as catcher:
+                parse_boundaries(text)
+            self.assertEqual(catcher.exception.reason, reason)
+
+    def test_buckets_by_due_date_and_invoice_date(self):
+        self.create_invoice(self.customer, 100.0, days_ago=10, due_in=30)  # not due
+        self.create_invoice(self.customer, 200.0, days_ago=50, due_in=30)  # 20 days late
+        self.create_invoice(self.customer, 300.0, days_ago=100, due_in=30)  # 70 days late
+        self.create_invoice(self.customer, 400.0, days_ago=200, due_in=30)  # 170 days late
+        report = self.compute()
+        self.assertEqual(
+            self.by_bucket(report),
+            {"Not due": 100.0, "1-30": 200.0, "61-90": 300.0, "Over 120": 400.0},
+        )
+        self.assertEqual(report.amount_total, 1000.0)
+        report = self.compute(basis="invoice_date")
+        self.assertEqual(
+            self.by_bucket(report),
+            {"1-30": 100.0, "31-60": 200.0, "91-120": 300.0, "Over 120": 400.0},
+        )
+
+    def test_past_date_counts_later_payments_as_unpaid(self):
+        invoice = self.create_invoice(self.customer, 1000.0, days_ago=75, due_in=30)  # 45 days late
+        self.pay(invoice, 400.0)  # paid today
+        today = self.compute()
+        self.assertEqual(self.by_bucket(today), {"31-60": 600.0})
+        ten_days_ago = self.compute(days_ago=10)
+        self.assertEqual(self.by_bucket(ten_days_ago), {"31-60": 1000.0})
+        line = ten_days_ago.line_ids
+        self.assertEqual(line.move_id, invoice)
+        self.assertEqual(line.days_overdue, 35)
+        before_invoice = self.compute(days_ago=80)
+        self.assertFalse(before_invoice.line_ids, "items posted after the date are not aged")
+
+    def test_refunds_and_foreign_currency(self):
+        eur = self.setup_other_currency("EUR")  # 2 EUR = 1 company currency
+        self.create_invoice(self.customer, 500.0, days_ago=40, due_in=30)
+        self.create_invoice(self.customer, 120.0, move_type="out_refund")
+        self.create_invoice(self.customer, 300.0, days_ago=5, due_in=30, currency=eur)
+        report = self.compute()
+        self.assertEqual(self.by_bucket(report), {"1-30": 500.0, "Not due": 30.0})
+        eur_line = report.line_ids.filtered(lambda line: line.item_currency_id == eur)
+        self.assertEqual(eur_line.amount, 150.0)
+
+    def test_only_selected_companies(self):
+        other = self.setup_other_company()["company"]
+        self.env.user.company_ids = [Command.link(other.id)]
+        self.create_invoice(self.customer, 100.0)
+        self.create_invoice(self.customer, 900.0, company=other)
+        self.assertEqual(self.compute().amount_total, 100.0)
+        both = self.compute(companies=self.company | other)
+        self.assertEqual(sorted(both.line_ids.mapped("amount")), [100.0, 900.0])
+        sheets = both._xlsx_sheets()
+        self.assertEqual(len(sheets), 2)
+
+    def test_contacts_are_folded_into_their_company(self):
+        self.create_invoice(self.customer_contact, 80.0)
+        report = self.compute()
+        self.assertEqual(report.line_ids.partner_id, self.customer)
+
+    def test_bad_boundaries_are_refused(self):
+        with self.assertRaisesText(ValidationError, "must be greater than the one before"):
+            self.company.credit_aging_boundaries = "30,20"
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.credit_aging_boundaries, "30,60,90,120")
+        with self.assertRaisesText(ValidationError, "must be positive"):
+            self.env["credit.aging.report"].create({"boundaries": "-30,60", "company_ids": self.company.ids})
+        self.assertFalse(self.env["credit.aging.report"].search([("boundaries", "=", "-30,60")]))
+
+    def test_custom_buckets(self):
+        self.company.credit_aging_boundaries = "15,45"
+        self.create_invoice(self.customer, 10.0, days_ago=50, due_in=30)
+        self.create_invoice(self.customer, 20.0, days_ago=100, due_in=30)
+        report = self.compute()
+        self.assertEqual(report.bucket_ids.mapped("name"), ["Not due", "1-15", "16-45", "Over 45"])
+        self.assertEqual(self.by_bucket(report), {"16-45": 10.0, "Over 45": 20.0})
+
+    def test_xlsx_has_the_screen_figures(self):
+        other_customer = self.env["res.partner"].create({"name": "Zenith Stores", "is_company": True})
+        self.create_invoice(self.customer, 200.0, days_ago=50, due_in=30)
+        self.create_invoice(self.customer, 50.0)
+        self.create_invoice(other_customer, 700.0, days_ago=160, due_in=30)  # 130 days late
+        report = self.compute()
+        action = report.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        workbook = openpyxl.load_workbook(io.BytesIO(attachment.raw))
+        sheet = workbook[self.company.name]
+        self.assertIn(str(report.as_of_date), sheet["A1"].value)
+        rows = list(sheet.iter_rows(values_only=True))
+        header_index = next(i for i, row in enumerate(rows) if row[0] == "Customer")
+        header = rows[header_index]
+        self.assertEqual(list(header[1:]), [*report.bucket_ids.sorted("sequence").mapped("name"), "Total"])
+        self.assertEqual(sheet.freeze_panes, "B%s" % (header_index + 2))
+        table = {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in rows[header_index + 1 :]}
+        for partner in (self.customer, other_customer):
+            screen = self.by_bucket(report, partner)
+            cells = {name: value for name, value in table[partner.display_name].items() if value and name != "Total"}
+            self.assertEqual(cells, screen)
+            self.assertEqual(table[partner.display_name]["Total"], sum(screen.values()))
+        self.assertEqual(table["Total"]["Total"], 950.0)
+        self.assertEqual(table["Total"]["Over 120"], 700.0)
