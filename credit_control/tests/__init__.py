@@ -1,4 +1,5 @@
 from . import (
+    test_aging,
     test_concurrency,
     test_credit_hold,
     test_credit_limit,
