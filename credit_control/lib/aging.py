@@ -51,3 +51,20 @@ def bucket_index(days_overdue, boundaries):
         if days_overdue <= high:
             return index
     return len(boundaries) + 1
+
+
+def days_sales_outstanding(open_receivable, credit_sales, period_days):
+    """DSO = open receivables / credit sales of the period × days of the period.
+
+    None when there were no sales in the period (the ratio means nothing then).
+    """
+    if not credit_sales or credit_sales <= 0:
+        return None
+    return round(open_receivable / credit_sales * period_days, 1)
+
+
+def overdue_ratio(overdue, open_receivable):
+    """Share of the open receivables that is overdue, 0.0 to 1.0 (0 when nothing is open)."""
+    if not open_receivable or open_receivable <= 0:
+        return 0.0
+    return round(max(min(overdue / open_receivable, 1.0), 0.0), 4)

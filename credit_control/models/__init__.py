@@ -3,6 +3,8 @@ from . import (
     credit_aging_bucket,
     credit_aging_line,
     credit_aging_report,
+    credit_aging_snapshot,
+    credit_aging_snapshot_bucket,
     credit_exposure,
     credit_hold,
     credit_hold_reason,

@@ -69,6 +69,66 @@ class CreditAging(models.AbstractModel):
             age_from=age_from,
         )
 
+    def _bucket_sql(self, boundaries):
+        """SQL of an item's bucket number (0 = not due) from its days_overdue."""
+        return SQL(
+            """CASE WHEN i.days_overdue <= 0 THEN 0
+                    ELSE 1 + (SELECT COUNT(*) FROM unnest(%s::int[]) AS bound WHERE i.days_overdue > bound)
+               END""",
+            list(boundaries),
+        )
+
+    @api.model
+    def _get_aging_totals(self, company, as_of, partner_ids=None):
+        """{commercial partner id: [open amount per bucket]} in ``company`` as of ``as_of``."""
+        self.env.flush_all()
+        boundaries = company._validate_aging_boundaries(company.credit_aging_boundaries, company.name)
+        partner_filter = SQL("AND i.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH items AS (%(items)s)
+                SELECT i.partner_id, %(bucket)s AS bucket, SUM(i.open_amount)
+                  FROM items i
+                 WHERE i.open_amount != 0 %(partner_filter)s
+              GROUP BY i.partner_id, bucket
+                """,
+                items=self._open_items_sql(as_of, [company.id], company.credit_aging_basis),
+                bucket=self._bucket_sql(boundaries),
+                partner_filter=partner_filter,
+            )
+        )
+        totals = {}
+        for partner_id, bucket, amount in self.env.cr.fetchall():
+            totals.setdefault(partner_id, [0.0] * (len(boundaries) + 2))[bucket] = company.currency_id.round(amount)
+        return totals
+
+    @api.model
+    def _get_credit_sales(self, company, date_from, date_to, partner_ids=None):
+        """{commercial partner id: invoiced amount net of refunds} of posted customer invoices."""
+        partner_filter = (
+            SQL("AND m.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
+                  FROM account_move m
+                 WHERE m.company_id = %(company_id)s
+                   AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.invoice_date > %(date_from)s AND m.invoice_date <= %(date_to)s
+                   %(partner_filter)s
+              GROUP BY m.commercial_partner_id
+                """,
+                company_id=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                partner_filter=partner_filter,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     @api.model
     def _fill_report(self, report):
         """Write the report's buckets and its lines (one INSERT … SELECT)."""
@@ -97,16 +157,13 @@ class CreditAging(models.AbstractModel):
              LEFT JOIN res_users salesperson ON salesperson.id = cp.user_id
                   JOIN credit_aging_bucket b
                     ON b.report_id = %(report_id)s
-                   AND b.sequence = CASE WHEN i.days_overdue <= 0 THEN 0
-                                         ELSE 1 + (SELECT COUNT(*) FROM unnest(%(boundaries)s::int[]) AS bound
-                                                    WHERE i.days_overdue > bound)
-                                    END
+                   AND b.sequence = %(bucket)s
                  WHERE ROUND(i.open_amount, 2) != 0
                 """,
                 items=self._open_items_sql(report.as_of_date, report.company_ids.ids, report.basis),
                 report_id=report.id,
                 uid=self.env.uid,
-                boundaries=list(boundaries),
+                bucket=self._bucket_sql(boundaries),
             )
         )
         self.env["credit.aging.line"].invalidate_model()

@@ -141,3 +141,38 @@ class TestAging(CreditControlCommon):
             self.assertEqual(table[partner.display_name]["Total"], sum(screen.values()))
         self.assertEqual(table["Total"]["Total"], 950.0)
         self.assertEqual(table["Total"]["Over 120"], 700.0)
+
+    def test_month_end_snapshot_with_dso_and_overdue_ratio(self):
+        self.create_invoice(self.customer, 300.0, days_ago=50, due_in=30)  # overdue 20 days
+        self.create_invoice(self.customer, 600.0, days_ago=10, due_in=30)  # not due
+        snapshots = self.env["credit.aging.snapshot"]
+        snapshots._take_snapshots(self.company, self.today)
+        snapshot = snapshots.search([("partner_id", "=", self.customer.id), ("snapshot_date", "=", self.today)])
+        self.assertEqual(len(snapshot), 1)
+        self.assertEqual(snapshot.amount_total, 900.0)
+        self.assertEqual(snapshot.amount_overdue, 300.0)
+        self.assertAlmostEqual(snapshot.overdue_ratio, 0.3333)
+        self.assertEqual(snapshot.credit_sales, 900.0)
+        self.assertEqual(snapshot.dso, 90.0)  # everything invoiced in the last 90 days is still open
+        self.assertEqual(
+            {bucket.name: bucket.amount for bucket in snapshot.bucket_ids}, {"Not due": 600.0, "1-30": 300.0}
+        )
+        # taken again the same day: replaced, not duplicated
+        snapshots._take_snapshots(self.company, self.today)
+        self.assertEqual(snapshots.search_count([("partner_id", "=", self.customer.id)]), 1)
+        self.assertEqual(snapshots._company_dso(self.company, self.today), 90.0)
+
+    def test_cron_snapshots_last_month_end(self):
+        self.create_invoice(self.customer, 100.0, days_ago=60, due_in=0)
+        self.env.ref("credit_control.ir_cron_aging_month_end_snapshot").method_direct_trigger()
+        month_end = self.today.replace(day=1) - timedelta(days=1)
+        snapshot = self.env["credit.aging.snapshot"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(snapshot.snapshot_date, month_end)
+
+    def test_partner_credit_tab_shows_aging_and_dso(self):
+        self.create_invoice(self.customer, 250.0, days_ago=40, due_in=30)
+        partner = self.figures_of(self.customer)
+        self.assertIn("1-30", partner.credit_aging_html)
+        self.assertIn("250.00", partner.credit_aging_html)
+        self.assertEqual(partner.credit_dso, 90.0)
+        self.assertIn("Over 120", self.figures_of(self.customer_contact).credit_aging_html)
