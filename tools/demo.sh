@@ -98,30 +98,39 @@ cc_odoo_cmd
 cc_port_free "$DEMO_HOST" "$DEMO_PORT" \
     || cc_die "port $DEMO_PORT on $DEMO_HOST is busy (another Odoo?): stop it or use e.g. \`make demo DEMO_PORT=8070\`"
 
-stamp_want="db=$DEMO_DB host=$CC_DB_HOST port=$CC_DB_PORT"
-if cc_db_exists "$DEMO_DB" && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp_want" ] && module_installed; then
+# Installs (-i) or updates (-u) the module in the demo database, logging to DEMO_INSTALL_LOG.
+odoo_once() {
+    local rc
+    set +e
+    "${CC_ODOO[@]}" -d "$DEMO_DB" "$1" "$CC_MODULE" --stop-after-init --no-http \
+        --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
+        | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
+    rc=${PIPESTATUS[0]}
+    set -e
+    return "$rc"
+}
+
+# The addon's files as they are now: when they change, the demo database is updated.
+addon_hash="$(cd "$CC_ADDONS_DIR/$CC_MODULE" && find . -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+stamp_db="db=$DEMO_DB host=$CC_DB_HOST port=$CC_DB_PORT"
+stamp_want="$stamp_db addon=$addon_hash"
+if cc_db_exists "$DEMO_DB" && [ -f "$STAMP" ] && [ "$(cut -d' ' -f1-3 "$STAMP")" = "$stamp_db" ] && module_installed; then
     cc_log "Demo database $DEMO_DB is installed (\`make demo-reset\` drops it)"
-    if [ "${DEMO_UPDATE:-0}" = 1 ]; then
-        cc_log "Updating $CC_MODULE in $DEMO_DB (log: .data/log/demo-install.log)"
-        set +e
-        "${CC_ODOO[@]}" -d "$DEMO_DB" -u "$CC_MODULE" --stop-after-init --no-http \
-            --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
-            | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
-        rc=${PIPESTATUS[0]}
-        set -e
+    if [ "${DEMO_UPDATE:-0}" = 1 ] || [ "$(cat "$STAMP")" != "$stamp_want" ]; then
+        cc_log "The addon changed since the last run: updating $CC_MODULE in $DEMO_DB (log: .data/log/demo-install.log)"
+        rc=0
+        odoo_once -u || rc=$?
         [ "$rc" -eq 0 ] || cc_die "updating $CC_MODULE failed (exit $rc, log: $DEMO_INSTALL_LOG)"
+        echo "$stamp_want" > "$STAMP"
     fi
 else
     rm -f "$STAMP"
     cc_db_drop "$DEMO_DB"
     cc_log "Creating demo database $DEMO_DB with $CC_MODULE and demo data (1-2 minutes; log: .data/log/demo-install.log)"
     t0=$SECONDS
-    set +e
-    "${CC_ODOO[@]}" -d "$DEMO_DB" -i "$CC_MODULE" --stop-after-init --no-http \
-        --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
-        | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
-    rc=${PIPESTATUS[0]}
-    set -e
+    rc=0
+    odoo_once -i || rc=$?
     if [ "$rc" -ne 0 ] || ! module_installed; then
         cc_die "installing $CC_MODULE in $DEMO_DB failed (exit $rc, log: $DEMO_INSTALL_LOG)"
     fi
