@@ -205,9 +205,13 @@ class CreditHold(models.Model):
             raise AccessError(_("Only credit managers can release or reject credit holds."))
 
     def _check_decision(self, reason):
-        self._check_credit_manager()
+        self._check_can_decide()
         if not (reason or "").strip():
             raise UserError(_("Give the reason of your decision on the credit hold."))
+
+    def _check_can_decide(self):
+        """A credit manager decides pending holds only."""
+        self._check_credit_manager()
         not_pending = self.filtered(lambda hold: hold.state != "pending")
         if not_pending:
             raise UserError(
@@ -281,7 +285,7 @@ class CreditHold(models.Model):
 
     def action_open_decision_wizard(self):
         decision = self.env.context.get("credit_decision", "release")
-        self._check_decision("-")
+        self._check_can_decide()
         return {
             "type": "ir.actions.act_window",
             "name": _("Release Credit Hold") if decision == "release" else _("Reject Credit Hold"),
