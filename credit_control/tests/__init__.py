@@ -9,5 +9,6 @@ from . import (
     test_portal_payment,
     test_security,
     test_tour,
+    test_translation,
     test_upward_edit,
 )
