@@ -33,6 +33,21 @@ class CreditAgingReport(models.Model):
     line_count = fields.Integer(compute="_compute_totals")
     amount_total = fields.Monetary(compute="_compute_totals", string="Open Receivables")
     computed_on = fields.Datetime(readonly=True)
+    company_dso = fields.Float(
+        string="DSO (days)",
+        compute="_compute_company_dso",
+        help="Days sales outstanding of the current company at the report's date: open receivables / "
+        "invoiced over the 90 days before × 90.",
+    )
+
+    @api.depends("as_of_date")
+    @api.depends_context("company")
+    def _compute_company_dso(self):
+        for report in self:
+            dso = None
+            if report.as_of_date:
+                dso = self.env["credit.aging.snapshot"]._company_dso(self.env.company, report.as_of_date)
+            report.company_dso = dso or 0.0
 
     @api.depends("as_of_date")
     def _compute_name(self):

@@ -161,6 +161,7 @@ class TestAging(CreditControlCommon):
         snapshots._take_snapshots(self.company, self.today)
         self.assertEqual(snapshots.search_count([("partner_id", "=", self.customer.id)]), 1)
         self.assertEqual(snapshots._company_dso(self.company, self.today), 90.0)
+        self.assertEqual(self.compute().company_dso, 90.0)
 
     def test_cron_snapshots_last_month_end(self):
         self.create_invoice(self.customer, 100.0, days_ago=60, due_in=0)

@@ -4,6 +4,7 @@ from pathlib import Path
 import polib
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationModuleReader
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
@@ -17,6 +18,11 @@ def entries(path):
 @tagged("post_install", "-at_install", "credit_control")
 class TestChineseTranslation(TransactionCase):
     """The addon ships a complete zh_CN translation, used when a user works in Chinese."""
+
+    def test_template_lists_every_term_of_the_code(self):
+        exported = {term[4] for term in TranslationModuleReader(self.env.cr, modules=["credit_control"])}
+        template = set(entries(I18N / "credit_control.pot"))
+        self.assertFalse(exported - template, "credit_control.pot is out of date: export it again")
 
     def test_every_term_is_translated_with_its_placeholders(self):
         template = entries(I18N / "credit_control.pot")
