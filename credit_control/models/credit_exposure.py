@@ -30,15 +30,9 @@ class CreditExposure(models.AbstractModel):
     _description = "Credit Exposure Figures"
 
     def init(self):
-        # Open receivable items by partner: the figure query and the drill-down filter on
-        # exactly this predicate (same spelling as the ORM's domain for reconciled=False).
-        create_index(
-            self.env.cr,
-            "credit_control_aml_open_partner_idx",
-            "account_move_line",
-            ["partner_id", "company_id"],
-            where="(reconciled IS NULL OR reconciled = false OR reconciled IS NOT true) AND parent_state = 'posted'",
-        )
+        # Open receivable items are found through Odoo's own partial index
+        # account_move_line__unreconciled_index (account_id, partner_id): the figure query
+        # gives the receivable accounts and the partners' own ids (see bench/README.md).
         create_index(
             self.env.cr,
             "credit_control_move_draft_partner_idx",
@@ -72,27 +66,54 @@ class CreditExposure(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         cutoff = overdue_cutoff(today, company.credit_overdue_tolerance_days)
         self.env.flush_all()
-        for partner_id, receivable, overdue, overdue_beyond, oldest in self._query_receivables(
-            partner_ids, company, today, cutoff
+        commercial_of = self._member_partner_ids(partner_ids)
+        member_ids = list(commercial_of)
+        oldest_dates = {}
+        for member_id, receivable, overdue, overdue_beyond, oldest in self._query_receivables(
+            member_ids, company, today, cutoff
         ):
-            figure = figures[partner_id]
-            figure.receivable = receivable or 0.0
-            figure.overdue = net_overdue(overdue, receivable)
-            figure.overdue_beyond_tolerance = net_overdue(overdue_beyond, receivable)
-            figure.oldest_overdue_date = oldest if figure.overdue else None
+            figure = figures[commercial_of[member_id]]
+            figure.receivable += receivable or 0.0
+            figure.overdue += overdue or 0.0
+            figure.overdue_beyond_tolerance += overdue_beyond or 0.0
+            if oldest:
+                oldest_dates.setdefault(commercial_of[member_id], []).append(oldest)
+        for partner_id, figure in figures.items():
+            # unapplied payments and credit notes of the whole entity net its overdue
+            figure.overdue = net_overdue(figure.overdue, figure.receivable)
+            figure.overdue_beyond_tolerance = net_overdue(figure.overdue_beyond_tolerance, figure.receivable)
+            figure.oldest_overdue_date = min(oldest_dates[partner_id]) if figure.overdue else None
         for partner_id, amount in self._query_draft_invoices(partner_ids, company):
             figures[partner_id].draft_invoices = amount or 0.0
         exclude_ids = exclude_orders.ids if exclude_orders else []
-        for partner_id, amount in self._query_orders_to_invoice(partner_ids, company, exclude_ids):
-            figures[partner_id].orders_to_invoice = amount or 0.0
+        for member_id, amount in self._query_orders_to_invoice(member_ids, company, exclude_ids):
+            figures[commercial_of[member_id]].orders_to_invoice += amount or 0.0
         return figures
 
-    def _query_receivables(self, partner_ids, company, today, cutoff):
+    def _member_partner_ids(self, commercial_partner_ids):
+        """{partner id: commercial partner id} of the commercial partners and their contacts.
+
+        Items are then filtered on their own partner_id (indexed) rather than through a join
+        on the commercial partner, which made PostgreSQL scan every partner (bench/README.md).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, commercial_partner_id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
+                list(commercial_partner_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _receivable_account_ids(self):
+        self.env.cr.execute(SQL("SELECT id FROM account_account WHERE account_type = 'asset_receivable'"))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _query_receivables(self, member_ids, company, today, cutoff):
         """Open receivable, overdue, overdue beyond tolerance and oldest overdue due date."""
         self.env.cr.execute(
             SQL(
                 """
-            SELECT p.commercial_partner_id,
+            SELECT aml.partner_id,
                    SUM(aml.amount_residual),
                    SUM(aml.amount_residual) FILTER (
                        WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(today)s),
@@ -101,16 +122,15 @@ class CreditExposure(models.AbstractModel):
                    MIN(COALESCE(aml.date_maturity, aml.date)) FILTER (
                        WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(today)s)
               FROM account_move_line aml
-              JOIN res_partner p ON p.id = aml.partner_id
-              JOIN account_account acc ON acc.id = aml.account_id
-             WHERE p.commercial_partner_id = ANY(%(partner_ids)s)
+             WHERE aml.partner_id = ANY(%(member_ids)s)
+               AND aml.account_id = ANY(%(account_ids)s)
                AND aml.company_id = %(company_id)s
                AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
                AND aml.parent_state = 'posted'
-               AND acc.account_type = 'asset_receivable'
-          GROUP BY p.commercial_partner_id
+          GROUP BY aml.partner_id
             """,
-                partner_ids=partner_ids,
+                member_ids=member_ids,
+                account_ids=self._receivable_account_ids(),
                 company_id=company.id,
                 today=today,
                 cutoff=cutoff,
@@ -137,25 +157,24 @@ class CreditExposure(models.AbstractModel):
         )
         return self.env.cr.fetchall()
 
-    def _query_orders_to_invoice(self, partner_ids, company, exclude_order_ids):
+    def _query_orders_to_invoice(self, member_ids, company, exclude_order_ids):
         """Confirmed orders' amounts not invoiced yet (tax included), in company currency."""
         self.env.cr.execute(
             SQL(
                 """
-            SELECT p.commercial_partner_id, SUM(%(amount)s)
+            SELECT so.partner_invoice_id, SUM(%(amount)s)
               FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_invoice_id
               JOIN sale_order_line sol ON sol.order_id = so.id
-             WHERE p.commercial_partner_id = ANY(%(partner_ids)s)
+             WHERE so.partner_invoice_id = ANY(%(member_ids)s)
                AND so.company_id = %(company_id)s
                AND so.state = 'sale'
                AND so.id != ALL(%(exclude_ids)s)
                AND %(line_is_open)s
-          GROUP BY p.commercial_partner_id
+          GROUP BY so.partner_invoice_id
             """,
                 amount=_ORDER_LINE_OPEN_AMOUNT,
                 line_is_open=_ORDER_LINE_IS_OPEN,
-                partner_ids=partner_ids,
+                member_ids=member_ids,
                 company_id=company.id,
                 exclude_ids=list(exclude_order_ids),
             )

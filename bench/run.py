@@ -1,0 +1,525 @@
+#!/usr/bin/env python3
+"""Measure credit_control on a database built by generate.py, side by side with Odoo's own
+credit warning and, with --oca-db, OCA's account/sale_financial_risk on a twin database.
+
+    python bench/run.py --db bench_medium --oca-db bench_medium_oca --json bench_medium.json -c /tmp/odoo.conf
+
+1. Confirmation check: ≥ 200 quotations (created in a transaction that is rolled back) of
+   customers with 1 to 5,000 open items; latency and SQL queries of the whole check of one
+   order, and of the whole action_confirm (each rolled back to a savepoint).
+2. Figures for all customers (the partner list's figures), per company: wall time, peak
+   Python memory (tracemalloc, separate run), process peak RSS; aging next to it; dunning
+   and scoring are empty slots until they exist.
+3. Ratios ours / theirs and the goals of the performance issue.
+
+Every measurement starts with an empty ORM cache (``env.invalidate_all()``); the database
+cache is warm (a warm-up pass runs first).
+"""
+
+import json
+import math
+import os
+import random
+import re
+import resource
+import time
+import tracemalloc
+from contextlib import contextmanager
+from datetime import date
+
+from bench_checks import rolled_back
+from bench_common import (
+    BENCH_REF_PREFIX,
+    add_connection_arguments,
+    make_parser,
+    open_registry,
+    percentile,
+    read_marker,
+    resolve_connection,
+)
+
+# open items per customer: the strata the orders are drawn from
+STRATA = ((1, 1), (2, 10), (11, 100), (101, 1000), (1001, 5000))
+GOALS = {"check_p95_ms": 20.0, "check_speedup_vs_oca": 5.0, "all_customers_s": 3.0}
+
+
+def parse_args():
+    parser = make_parser(__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="database built by generate.py (credit_control)")
+    parser.add_argument("--oca-db", help="twin database built by generate.py --oca (same size and seed)")
+    parser.add_argument("--orders", type=int, default=200, help="quotations to check (at least 200 for the issue)")
+    parser.add_argument("--warmup", type=int, default=10, help="checks run first and not counted")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--explain", help="write EXPLAIN (ANALYZE, BUFFERS) of credit_control's queries here")
+    parser.add_argument("--skip-all-customers", action="store_true", help="only the confirmation check")
+    add_connection_arguments(parser)
+    return parser.parse_args()
+
+
+# ----------------------------------------------------------------------
+# Measuring
+# ----------------------------------------------------------------------
+
+
+def measure(env, function):
+    """Run ``function`` with an empty ORM cache; return (milliseconds, SQL queries)."""
+    env.flush_all()
+    env.invalidate_all()
+    cr = env.cr
+    queries = cr.sql_log_count
+    started = time.perf_counter()
+    function()
+    env.flush_all()
+    return (time.perf_counter() - started) * 1000, cr.sql_log_count - queries
+
+
+def measure_memory(env, function):
+    """Peak Python memory (MiB) allocated while ``function`` runs (tracemalloc: slower, so a
+    separate run from the timed one)."""
+    env.flush_all()
+    env.invalidate_all()
+    tracemalloc.start()
+    try:
+        function()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def summarize(samples, open_items=None):
+    """p50 / p95 / max of (ms, queries) samples, overall and per stratum of open items."""
+    times = [ms for ms, _queries in samples]
+    queries = [count for _ms, count in samples]
+    summary = {
+        "n": len(samples),
+        "p50_ms": round(percentile(times, 0.50), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "max_ms": round(max(times), 2),
+        "mean_ms": round(sum(times) / len(times), 2),
+        "queries_p50": percentile(queries, 0.50),
+        "queries_max": max(queries),
+    }
+    if open_items:
+        by_stratum = {}
+        for low, high in STRATA:
+            picked = [sample for sample, count in zip(samples, open_items, strict=True) if low <= count <= high]
+            if picked:
+                picked_times = [ms for ms, _queries in picked]
+                by_stratum[f"{low}-{high}"] = {
+                    "n": len(picked),
+                    "p50_ms": round(percentile(picked_times, 0.50), 2),
+                    "p95_ms": round(percentile(picked_times, 0.95), 2),
+                    "queries_max": max(queries for _ms, queries in picked),
+                }
+        summary["by_open_items"] = by_stratum
+    return summary
+
+
+@contextmanager
+def captured_queries(cr):
+    """Record the queries run on ``cr`` (for EXPLAIN)."""
+    recorded = []
+    original = cr.execute
+
+    def execute(query, params=None, log_exceptions=True):
+        recorded.append((query, params))
+        return original(query, params, log_exceptions)
+
+    cr.execute = execute
+    try:
+        yield recorded
+    finally:
+        del cr.execute
+
+
+# ----------------------------------------------------------------------
+# The orders to check
+# ----------------------------------------------------------------------
+
+
+def open_items_by_customer(cr):
+    """{(customer ref, company id): open receivable items} of the generated customers."""
+    cr.execute(
+        """
+        SELECT p.ref, aml.company_id, COUNT(*)
+          FROM account_move_line aml
+          JOIN res_partner p ON p.id = aml.partner_id
+          JOIN account_account acc ON acc.id = aml.account_id
+         WHERE p.ref LIKE %s
+           AND aml.parent_state = 'posted'
+           AND aml.reconciled IS NOT TRUE
+           AND acc.account_type = 'asset_receivable'
+      GROUP BY p.ref, aml.company_id
+        """,
+        [BENCH_REF_PREFIX + "%"],
+    )
+    return {(ref, company_id): count for ref, company_id, count in cr.fetchall()}
+
+
+def pick_samples(open_items, wanted, rng):
+    """About the same number of customers from each stratum of open items; a stratum with
+    too few customers gives them all and the others make up the difference."""
+    by_stratum = {stratum: [] for stratum in STRATA}
+    for key, count in sorted(open_items.items()):
+        for low, high in STRATA:
+            if low <= count <= high:
+                by_stratum[(low, high)].append((key, count))
+    for members in by_stratum.values():
+        rng.shuffle(members)
+    picked = []
+    remaining = [stratum for stratum in STRATA if by_stratum[stratum]]
+    while len(picked) < wanted and remaining:
+        share = math.ceil((wanted - len(picked)) / len(remaining))
+        for stratum in list(remaining):
+            members = by_stratum[stratum]
+            take, by_stratum[stratum] = members[:share], members[share:]
+            picked += take
+            if not by_stratum[stratum]:
+                remaining.remove(stratum)
+    picked = picked[:wanted]
+    amounts = [round(math.exp(rng.uniform(math.log(100), math.log(5_000))), 2) for _sample in picked]
+    return [
+        {"ref": ref, "company_id": company_id, "open_items": count, "amount": amount}
+        for ((ref, company_id), count), amount in zip(picked, amounts, strict=True)
+    ]
+
+
+def create_quotations(env, samples, facts):
+    """One quotation per sample (customer by ref, company by its rank in the facts)."""
+    company_ids = [company["company_id"] for company in facts["companies"]]
+    refs = [sample["ref"] for sample in samples]
+    partner_of = {partner.ref: partner for partner in env["res.partner"].search([("ref", "in", refs)])}
+    orders = []
+    for sample in samples:
+        company_id = company_ids[sample["company_index"]]
+        order = (
+            env["sale.order"]
+            .with_company(company_id)
+            .create(
+                {
+                    "partner_id": partner_of[sample["ref"]].id,
+                    "company_id": company_id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {"product_id": facts["product_id"], "product_uom_qty": 1, "price_unit": sample["amount"]},
+                        )
+                    ],
+                }
+            )
+        )
+        orders.append(order)
+    env.flush_all()
+    return orders
+
+
+# ----------------------------------------------------------------------
+# One database
+# ----------------------------------------------------------------------
+
+
+def confirmation_checks(env, orders, warmup, checks):
+    """{label: [(ms, queries)] per order} for each (label, function(order)) in ``checks``."""
+    results = {}
+    for label, check, rollback in checks:
+        for order in orders[:warmup]:
+            with rolled_back(env):
+                measure(env, lambda order=order, check=check: check(order))
+        samples = []
+        for order in orders:
+            if rollback:
+                with rolled_back(env):
+                    samples.append(measure(env, lambda order=order, check=check: check(order)))
+            else:
+                samples.append(measure(env, lambda order=order, check=check: check(order)))
+        results[label] = samples
+        print(f"  {label:<36} done ({len(samples)} orders)", flush=True)
+    return results
+
+
+def all_customer_figures(env, companies, measures):
+    """{company id: {label: {wall_s, queries, peak_python_mib, peak_rss_mib, customers}}}."""
+    customers = env["res.partner"].search([("customer_rank", ">", 0), ("parent_id", "=", False)], order="id")
+    results = {}
+    for company in companies:
+        company_env = env(context={"allowed_company_ids": [company.id]})
+        company_customers = customers.with_env(company_env)
+        figures = {}
+        for label, function in measures:
+
+            def run(function=function, company=company, company_customers=company_customers):
+                function(company_customers, company.with_env(company_customers.env))
+
+            with rolled_back(env):
+                ms, queries = measure(company_env, run)
+            with rolled_back(env):
+                peak = measure_memory(company_env, run)
+            figures[label] = {
+                "customers": len(customers),
+                "wall_s": round(ms / 1000, 3),
+                "queries": queries,
+                "peak_python_mib": round(peak, 1),
+                "peak_rss_mib": round(peak_rss_mib(), 1),
+            }
+            print(f"  company {company.id} {label:<28} {ms / 1000:8.2f} s", flush=True)
+        results[str(company.id)] = figures
+    return results
+
+
+def ours_checks():
+    def check(order):
+        order.env["credit.rule"]._evaluate_orders(order, lock=True)
+
+    def confirm(order):
+        order.action_confirm()
+
+    def odoo_warning(order):
+        order.partner_credit_warning  # noqa: B018 - reading the field runs Odoo's computation
+
+    return [
+        ("credit_control check", check, False),
+        ("credit_control action_confirm", confirm, True),
+        ("Odoo partner_credit_warning", odoo_warning, False),
+    ]
+
+
+def oca_checks():
+    def check(order):
+        order.evaluate_risk_message(order.partner_invoice_id.commercial_partner_id)
+
+    def confirm(order):
+        order.action_confirm()
+
+    return [("OCA evaluate_risk_message", check, False), ("OCA action_confirm", confirm, True)]
+
+
+def ours_all_customers(today):
+    return [
+        (
+            "credit_control _get_figures",
+            lambda partners, company: partners.env["credit.exposure"]._get_figures(partners, company),
+        ),
+        ("credit_control credit_exposure (ORM)", lambda partners, company: partners.mapped("credit_exposure")),
+        (
+            "credit_control aging",
+            lambda partners, company: partners.env["credit.aging"]._get_aging_totals(company, today),
+        ),
+        ("Odoo credit (ORM)", lambda partners, company: partners.mapped("credit")),
+        ("Odoo credit_to_invoice (ORM)", lambda partners, company: partners.mapped("credit_to_invoice")),
+    ]
+
+
+def oca_all_customers():
+    return [("OCA risk_total (ORM)", lambda partners, company: partners.mapped("risk_total"))]
+
+
+def run_database(connection, dbname, samples, checks, all_customers, args, with_oca):
+    marker = read_marker(connection, dbname)
+    if not marker or not marker.get("complete"):
+        raise SystemExit(f"{dbname}: not a complete database built by generate.py")
+    odoo, registry = open_registry(connection, dbname, with_oca)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, marker["facts"]["user_id"], {})
+        orders = create_quotations(env, samples, marker["facts"])
+        print(f"{dbname}: {len(orders)} quotations created (rolled back at the end)", flush=True)
+        orders = [order.with_company(order.company_id) for order in orders]
+        open_items = [sample["open_items"] for sample in samples]
+        raw = confirmation_checks(env, orders, args.warmup, checks)
+        confirmation = {label: summarize(values, open_items) for label, values in raw.items()}
+        figures = {}
+        if not args.skip_all_customers and all_customers:
+            companies = env["res.company"].browse([c["company_id"] for c in marker["facts"]["companies"]])
+            figures = all_customer_figures(env, companies, all_customers)
+        explain = explain_queries(env, orders, samples) if args.explain and not with_oca else None
+        cr.rollback()
+    return {
+        "db": dbname,
+        "generated": summary_of(marker),
+        "confirmation": confirmation,
+        "all_customers": figures,
+    }, explain
+
+
+def summary_of(marker):
+    stats = marker.get("stats", {})
+    return {
+        "customers": marker.get("customers"),
+        "items": marker.get("items"),
+        "orders": marker.get("orders"),
+        "seed": marker.get("seed"),
+        "modules": marker.get("modules"),
+        "max_items_per_customer": stats.get("max_items_per_customer"),
+        "generation_s": marker.get("total_s"),
+    }
+
+
+# ----------------------------------------------------------------------
+# EXPLAIN of credit_control's figure queries
+# ----------------------------------------------------------------------
+
+
+def explain_queries(env, orders, samples):
+    """EXPLAIN (ANALYZE, BUFFERS) of the figure queries for the customer with the most open
+    items, and for all customers."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    heaviest = max(range(len(samples)), key=lambda index: samples[index]["open_items"])
+    order = orders[heaviest]
+    company = order.company_id
+    customers = env["res.partner"].search([("customer_rank", ">", 0), ("parent_id", "=", False)])
+    cases = [
+        (f"one customer with {samples[heaviest]['open_items']} open items", order.partner_invoice_id),
+        (f"all {len(customers)} customers", customers),
+    ]
+    text = []
+    for label, partners in cases:
+        env.invalidate_all()
+        with captured_queries(cr) as recorded:
+            env["credit.exposure"].with_company(company)._get_figures(partners, company)
+        for query, params in recorded:
+            code = query.code.strip() if isinstance(query, SQL) and params is None else ""
+            if code.startswith("SELECT") and "commercial_partner_id" in code and not code.startswith('SELECT "'):
+                cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+                plan = "\n".join(shorten_arrays(row[0]) for row in cr.fetchall())
+                text.append(f"-- {label} (company {company.id})\n{code}\n\n{plan}\n")
+    return "\n\n".join(text)
+
+
+def shorten_arrays(line):
+    """'{1,2,3,…}'::integer[] literals of thousands of ids, shortened to their size."""
+    return re.sub(r"'\{([0-9,]{60,})\}'", lambda match: f"'{{{match.group(1).count(',') + 1} ids}}'", line)
+
+
+# ----------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------
+
+
+def ratios_and_goals(ours, theirs):
+    ours_check = ours["confirmation"]["credit_control check"]
+    result = {"ratios": {}, "goals": {}}
+    result["goals"]["check p95 <= 20 ms"] = ours_check["p95_ms"] <= GOALS["check_p95_ms"]
+    if theirs:
+        oca_check = theirs["confirmation"]["OCA evaluate_risk_message"]
+        oca_confirm = theirs["confirmation"]["OCA action_confirm"]
+        ours_confirm = ours["confirmation"]["credit_control action_confirm"]
+        result["ratios"].update(
+            {
+                "check p50 ours/OCA": round(ours_check["p50_ms"] / oca_check["p50_ms"], 3),
+                "check p95 ours/OCA": round(ours_check["p95_ms"] / oca_check["p95_ms"], 3),
+                "action_confirm p95 ours/OCA": round(ours_confirm["p95_ms"] / oca_confirm["p95_ms"], 3),
+            }
+        )
+        speedup = oca_check["p95_ms"] / ours_check["p95_ms"]
+        result["goals"]["check >= 5x faster than OCA (p95)"] = speedup >= GOALS["check_speedup_vs_oca"]
+    if ours["all_customers"]:
+        worst = max(figures["credit_control _get_figures"]["wall_s"] for figures in ours["all_customers"].values())
+        result["goals"]["exposure for all customers <= 3 s (per company)"] = worst <= GOALS["all_customers_s"]
+        for company_id, figures in ours["all_customers"].items():
+            oca = (theirs or {}).get("all_customers", {}).get(company_id, {}).get("OCA risk_total (ORM)")
+            mine = figures["credit_control _get_figures"]["wall_s"]
+            odoo = figures["Odoo credit (ORM)"]["wall_s"]
+            result["ratios"][f"company {company_id}: all customers ours/Odoo credit"] = round(mine / odoo, 3)
+            if oca:
+                result["ratios"][f"company {company_id}: all customers ours/OCA risk_total"] = round(
+                    mine / oca["wall_s"], 3
+                )
+    return result
+
+
+def print_report(report):
+    ours, theirs = report["ours"], report.get("oca")
+    generated = ours["generated"]
+    print(
+        f"\n== {ours['db']}: {generated['customers']:,} customers, {generated['items']:,} receivable items, "
+        f"{generated['orders']:,} orders (max {generated['max_items_per_customer']:,} items for one customer)"
+    )
+    rows = list(ours["confirmation"].items()) + (list(theirs["confirmation"].items()) if theirs else [])
+    first = rows[0][1]
+    strata = list(first.get("by_open_items", {}))
+    print(f"\nConfirmation check of one order ({first['n']} orders)")
+    header = f"  {'':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>9}"
+    print(header + "".join(f" {'p95 ' + s:>12}" for s in strata))
+    for label, summary in rows:
+        line = (
+            f"  {label:<36} {summary['p50_ms']:>8.2f} {summary['p95_ms']:>8.2f} {summary['max_ms']:>8.2f}"
+            f" {summary['queries_p50']:>4}/{summary['queries_max']:<4}"
+        )
+        line += "".join(f" {summary['by_open_items'].get(s, {}).get('p95_ms', float('nan')):>12.2f}" for s in strata)
+        print(line)
+    print(
+        "  open items per customer in the sample: "
+        + ", ".join(f"{s}: {first['by_open_items'][s]['n']}" for s in strata)
+    )
+    for company_id, figures in ours["all_customers"].items():
+        all_figures = dict(figures)
+        if theirs:
+            all_figures.update(theirs["all_customers"].get(company_id, {}))
+        customers = next(iter(all_figures.values()))["customers"]
+        print(f"\nFigures for all {customers:,} customers, company {company_id}")
+        print(f"  {'':<36} {'wall s':>8} {'queries':>8} {'peak py MiB':>12} {'peak RSS MiB':>13}")
+        for label, values in all_figures.items():
+            print(
+                f"  {label:<36} {values['wall_s']:>8.2f} {values['queries']:>8} {values['peak_python_mib']:>12.1f}"
+                f" {values['peak_rss_mib']:>13.1f}"
+            )
+    print("  dunning, scoring: not implemented yet (empty slots in the JSON)")
+    if report["ratios"]:
+        print("\nRatios (ours / theirs: below 1 = we are faster)")
+        for label, value in report["ratios"].items():
+            print(f"  {label:<56} {value:>8.3f}")
+    print("\nGoals")
+    for label, passed in report["goals"].items():
+        print(f"  {label:<56} {'PASS' if passed else 'FAIL':>8}")
+
+
+def main():
+    args = parse_args()
+    connection = resolve_connection(args)
+    rng = random.Random(args.seed)
+    with_oca = bool(args.oca_db)
+    odoo, registry = open_registry(connection, args.db, with_oca)
+    marker = read_marker(connection, args.db)
+    with registry.cursor() as cr:
+        open_items = open_items_by_customer(cr)
+    samples = pick_samples(open_items, args.orders, rng)
+    company_ids = [company["company_id"] for company in marker["facts"]["companies"]]
+    for sample in samples:
+        sample["company_index"] = company_ids.index(sample["company_id"])
+    today = date.today()
+    ours, explain = run_database(connection, args.db, samples, ours_checks(), ours_all_customers(today), args, False)
+    theirs = None
+    if args.oca_db:
+        theirs, _explain = run_database(connection, args.oca_db, samples, oca_checks(), oca_all_customers(), args, True)
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        },
+        "ours": ours,
+        "oca": theirs,
+        "slots": {"aging": "credit_control aging (see all_customers)", "dunning": None, "scoring": None},
+    }
+    report.update(ratios_and_goals(ours, theirs))
+    print_report(report)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(report, handle, indent=2, default=str)
+        print(f"\nwrote {args.json}")
+    if explain is not None:
+        with open(args.explain, "w") as handle:
+            handle.write(explain)
+        print(f"wrote {args.explain}")
+
+
+if __name__ == "__main__":
+    main()
