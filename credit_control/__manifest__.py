@@ -17,6 +17,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/ir_cron_data.xml",
+        "data/credit_scoring_data.xml",
         "wizard/credit_hold_decision_views.xml",
         "views/credit_hold_views.xml",
         "views/credit_aging_views.xml",
@@ -25,6 +26,10 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_control_menus.xml",
+        "views/credit_alert_views.xml",
+        "views/credit_scorecard_views.xml",
+        "views/res_partner_score_views.xml",
+        "views/res_config_settings_score_views.xml",
         "report/credit_hold_report.xml",
     ],
     "demo": [

@@ -63,6 +63,7 @@ class CreditRule(models.AbstractModel):
             ("manual_hold", _("Manual credit hold"), "_rule_manual_hold"),
             ("credit_limit", _("Credit limit exceeded"), "_rule_credit_limit"),
             ("overdue", _("Overdue beyond tolerance"), "_rule_overdue"),
+            ("grade_policy", _("Credit grade: prepayment only"), "_rule_grade_policy"),
         ]
 
     @api.model
@@ -183,4 +184,19 @@ class CreditRule(models.AbstractModel):
             ),
             "value": overdue,
             "threshold": company.credit_overdue_tolerance_amount,
+        }
+
+    def _rule_grade_policy(self, check):
+        """Customers whose credit grade allows no credit buy on prepayment only."""
+        partner = check.partner.with_company(check.company)
+        if partner.credit_grade_policy != "prepayment" or check.order_amount <= 0:
+            return None
+        return {
+            "message": _(
+                "%(partner)s is graded %(grade)s (score %(score)s): prepayment only.",
+                partner=partner.display_name,
+                grade=partner.credit_grade,
+                score="%.1f" % partner.credit_score,
+            ),
+            "value": partner.credit_score,
         }

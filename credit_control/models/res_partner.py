@@ -3,17 +3,20 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..lib.aging import days_sales_outstanding
 from ..lib.limits import CreditFigures, available_credit, days_past_due, effective_limit
 from .credit_aging_snapshot import DSO_PERIOD_DAYS
+from .credit_scorecard_grade import GRADE_POLICIES
 
 CREDIT_READ_GROUPS = "account.group_account_invoice,account.group_account_readonly,credit_control.group_credit_user"
 # Fields only a credit manager may change; contacts share them with their commercial entity.
 CREDIT_MANAGER_FIELDS = (
     "credit_limit",
+    "credit_manual_rating",
     "credit_limit_temp_increase",
     "credit_limit_temp_expiry",
     "credit_hold",
@@ -21,6 +24,15 @@ CREDIT_MANAGER_FIELDS = (
     "credit_blacklisted",
     "credit_blacklist_reason",
 )
+
+
+MANUAL_RATING_SELECTION = [
+    ("excellent", "Excellent"),
+    ("good", "Good"),
+    ("fair", "Fair"),
+    ("poor", "Poor"),
+    ("bad", "Bad"),
+]
 
 
 class ResPartner(models.Model):
@@ -127,9 +139,61 @@ class ResPartner(models.Model):
         compute="_compute_credit_is_manager", help="Whether the current user may change credit settings."
     )
 
+    # --- scoring (credit.score): readable by salespeople, changed by credit managers only ---
+    credit_manual_rating = fields.Selection(
+        MANUAL_RATING_SELECTION,
+        string="Manual Rating",
+        tracking=True,
+        help="A credit manager's own judgement (references, collateral…), a factor of the score.",
+    )
+    credit_score = fields.Float(string="Credit Score", compute="_compute_credit_score", digits=(16, 1))
+    credit_grade = fields.Char(
+        string="Credit Grade", compute="_compute_credit_score", search="_search_credit_grade"
+    )
+    credit_score_date = fields.Date(string="Scored On", compute="_compute_credit_score")
+    credit_suggested_limit = fields.Monetary(
+        string="Suggested Limit",
+        compute="_compute_credit_score",
+        currency_field="credit_currency_id",
+        help="The credit limit the scorecard suggests from the grade and the last 12 months of sales.",
+    )
+    credit_grade_policy = fields.Selection(GRADE_POLICIES, string="Grade Policy", compute="_compute_credit_score")
+    credit_score_explanation = fields.Html(
+        string="Score Explanation", compute="_compute_credit_score", sanitize=False
+    )
+
     @api.depends_context("uid")
     def _compute_credit_is_manager(self):
         self.credit_is_manager = self.env.user.has_group("credit_control.group_credit_manager")
+
+    @api.depends_context("company")
+    def _compute_credit_score(self):
+        commercial = self.commercial_partner_id._origin
+        current = self.env["credit.score"]._current_scores(commercial.ids, self.env.company)
+        for partner in self:
+            score = current.get(partner.commercial_partner_id._origin.id)
+            partner.credit_score = score.score if score else 0.0
+            partner.credit_grade = score.grade if score else False
+            partner.credit_score_date = score.checked_date if score else False
+            partner.credit_suggested_limit = score.suggested_limit if score else 0.0
+            partner.credit_grade_policy = score.grade_id.policy if score else False
+            partner.credit_score_explanation = score.explanation_html if score else False
+
+    def _search_credit_grade(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(_("Unsupported search on the credit grade: %s", operator))
+        grades = [value] if isinstance(value, str) else list(value or [])
+        self.env["credit.score"].flush_model(["partner_id", "company_id", "grade", "is_current"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM credit_score WHERE is_current AND company_id = %s AND grade = ANY(%s)",
+                self.env.company.id,
+                grades,
+            )
+        )
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        in_operator = "in" if operator in ("=", "in") else "not in"
+        return [("commercial_partner_id", in_operator, partner_ids)]
 
     @api.depends_context("company")
     def _compute_credit_currency_id(self):
@@ -275,6 +339,38 @@ class ResPartner(models.Model):
             has_expiry = bool(self) and all(self.sudo().mapped("credit_limit_temp_expiry"))
         if not has_expiry:
             raise ValidationError(_("A temporary credit increase needs an expiry date."))
+
+    # ------------------------------------------------------------------
+    # Scoring actions
+    # ------------------------------------------------------------------
+
+    def action_credit_compute_score(self):
+        """Score these customers now (the daily cron scores everyone with activity)."""
+        if not self.env.user.has_group("credit_control.group_credit_user"):
+            raise AccessError(_("Only credit users can compute credit scores."))
+        self.env["credit.score"]._run_scoring(self.env.company, partners=self.commercial_partner_id)
+        return True
+
+    def action_credit_apply_suggested_limit(self):
+        """Set the credit limit to the suggested one (tracked in the chatter)."""
+        self._check_credit_manager()
+        for partner in self.commercial_partner_id:
+            if not partner.credit_score_date:
+                raise UserError(
+                    _("%(partner)s has no credit score yet: compute it first.", partner=partner.display_name)
+                )
+            partner.credit_limit = partner.credit_suggested_limit
+        return True
+
+    def action_view_credit_scores(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_score")
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {}
+        return action
 
     # ------------------------------------------------------------------
     # Drill-down from the Credit tab

@@ -7,6 +7,8 @@ from . import (
     test_limits_lib,
     test_multi_company,
     test_portal_payment,
+    test_scoring,
+    test_scoring_lib,
     test_security,
     test_tour,
     test_translation,

@@ -148,15 +148,15 @@ class CreditControlCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
-    def pay(cls, invoice, amount):
-        """Register a payment of ``amount`` (invoice currency) on ``invoice``."""
+    def pay(cls, invoice, amount, payment_date=None):
+        """Register a payment of ``amount`` (invoice currency) on ``invoice``, today or on ``payment_date``."""
         return (
             cls.env["account.payment.register"]
             .with_context(
                 active_model="account.move",
                 active_ids=invoice.ids,
             )
-            .create({"amount": amount, "payment_date": cls.today})
+            .create({"amount": amount, "payment_date": payment_date or cls.today})
             .action_create_payments()
         )
 

@@ -1,0 +1,230 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib.aging import overdue_ratio
+from ..lib.limits import days_past_due
+from ..lib.scoring import MANUAL_RATING_VALUES, REGISTRY_HEALTH
+
+YEAR_DAYS = 365
+TREND_DAYS = 90
+
+
+class CreditScoreFigures(models.AbstractModel):
+    """The raw values of the score factors, for many customers at once.
+
+    A fixed number of SQL queries per batch of customers, whatever its size: payment
+    behaviour from receivable items and their partial reconciliations, invoiced volume and
+    first invoice, plus the exposure figures (credit.exposure).
+    """
+
+    _name = "credit.score.figures"
+    _description = "Credit Score Figures"
+
+    @api.model
+    def _active_partner_ids(self, company, today):
+        """Commercial partners with receivable activity in the last 12 months or open items."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT p.commercial_partner_id
+              FROM account_move_line aml
+              JOIN res_partner p ON p.id = aml.partner_id
+             WHERE aml.account_id = ANY(%(account_ids)s)
+               AND aml.company_id = %(company_id)s
+               AND aml.parent_state = 'posted'
+               AND (aml.date > %(since)s OR aml.reconciled IS NOT TRUE)
+            """,
+                account_ids=self.env["credit.exposure"]._receivable_account_ids(),
+                company_id=company.id,
+                since=today - timedelta(days=YEAR_DAYS),
+            )
+        )
+        return sorted(row[0] for row in self.env.cr.fetchall() if row[0])
+
+    @api.model
+    def _get_raw_values(self, partners, company, today):
+        """Return {commercial partner id: {factor type: raw value or None}}."""
+        exposure = self.env["credit.exposure"].with_company(company)
+        figures = exposure._get_figures(partners, company, today=today)
+        partner_ids = list(figures)
+        commercial_of = exposure._member_partner_ids(partner_ids)
+        values = {
+            partner_id: {
+                "on_time_ratio": None,
+                "avg_days_late": None,
+                "overdue_ratio": overdue_ratio(figure.overdue, figure.receivable) * 100.0,
+                "oldest_overdue_days": days_past_due(figure.oldest_overdue_date, today)
+                if figure.oldest_overdue_date
+                else 0,
+                "relationship_age": None,
+                "volume_12m": 0.0,
+                "dunning_levels": 0,
+                "registry_status": None,
+                "company_age": None,
+                "manual": None,
+                "_avg_days_late_recent": None,
+                "_avg_days_late_before": None,
+            }
+            for partner_id, figure in figures.items()
+        }
+        self._add_payment_behaviour(values, commercial_of, company, today)
+        self._add_invoicing(values, commercial_of, company, today)
+        self._add_dunning(values, company, today)
+        self._add_partner_facts(values, today)
+        return values, figures
+
+    def _add_payment_behaviour(self, values, commercial_of, company, today):
+        """On-time ratio by amount and average days late, weighted by the amounts settled.
+
+        On time: the part of each item due in the last 12 months settled (partial
+        reconciliation, company currency) on or before its due date, over the amount due.
+        Days late: for the settlements of the last 12 months, settlement date minus due date.
+        """
+        account_ids = self.env["credit.exposure"]._receivable_account_ids()
+        member_ids = list(commercial_of)
+        since = today - timedelta(days=YEAR_DAYS)
+        due = {}
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT aml.partner_id,
+                   SUM(aml.balance),
+                   SUM((SELECT COALESCE(SUM(apr.amount), 0)
+                          FROM account_partial_reconcile apr
+                         WHERE apr.debit_move_id = aml.id
+                           AND apr.max_date <= COALESCE(aml.date_maturity, aml.date)))
+              FROM account_move_line aml
+             WHERE aml.partner_id = ANY(%(member_ids)s)
+               AND aml.account_id = ANY(%(account_ids)s)
+               AND aml.company_id = %(company_id)s
+               AND aml.parent_state = 'posted'
+               AND aml.balance > 0
+               AND COALESCE(aml.date_maturity, aml.date) > %(since)s
+               AND COALESCE(aml.date_maturity, aml.date) <= %(today)s
+          GROUP BY aml.partner_id
+            """,
+                member_ids=member_ids,
+                account_ids=account_ids,
+                company_id=company.id,
+                since=since,
+                today=today,
+            )
+        )
+        for member_id, amount_due, on_time in self.env.cr.fetchall():
+            totals = due.setdefault(commercial_of[member_id], [0.0, 0.0])
+            totals[0] += amount_due or 0.0
+            totals[1] += on_time or 0.0
+        for partner_id, (amount_due, on_time) in due.items():
+            if amount_due > 0:
+                values[partner_id]["on_time_ratio"] = min(on_time / amount_due, 1.0) * 100.0
+
+        recent = today - timedelta(days=TREND_DAYS)
+        before = today - timedelta(days=2 * TREND_DAYS)
+        late = {}
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT aml.partner_id,
+                   SUM(apr.amount),
+                   SUM(apr.amount * GREATEST(apr.max_date - COALESCE(aml.date_maturity, aml.date), 0)),
+                   SUM(apr.amount) FILTER (WHERE apr.max_date > %(recent)s),
+                   SUM(apr.amount * GREATEST(apr.max_date - COALESCE(aml.date_maturity, aml.date), 0))
+                       FILTER (WHERE apr.max_date > %(recent)s),
+                   SUM(apr.amount) FILTER (WHERE apr.max_date > %(before)s AND apr.max_date <= %(recent)s),
+                   SUM(apr.amount * GREATEST(apr.max_date - COALESCE(aml.date_maturity, aml.date), 0))
+                       FILTER (WHERE apr.max_date > %(before)s AND apr.max_date <= %(recent)s)
+              FROM account_move_line aml
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+             WHERE aml.partner_id = ANY(%(member_ids)s)
+               AND aml.account_id = ANY(%(account_ids)s)
+               AND aml.company_id = %(company_id)s
+               AND aml.parent_state = 'posted'
+               AND apr.max_date > %(since)s
+               AND apr.max_date <= %(today)s
+          GROUP BY aml.partner_id
+            """,
+                member_ids=member_ids,
+                account_ids=account_ids,
+                company_id=company.id,
+                since=since,
+                today=today,
+                recent=recent,
+                before=before,
+            )
+        )
+        for member_id, *sums in self.env.cr.fetchall():
+            totals = late.setdefault(commercial_of[member_id], [0.0] * 6)
+            for index, amount in enumerate(sums):
+                totals[index] += amount or 0.0
+        for partner_id, (paid, weighted, paid_recent, weighted_recent, paid_before, weighted_before) in late.items():
+            partner_values = values[partner_id]
+            if paid > 0:
+                partner_values["avg_days_late"] = weighted / paid
+            if paid_recent > 0:
+                partner_values["_avg_days_late_recent"] = weighted_recent / paid_recent
+            if paid_before > 0:
+                partner_values["_avg_days_late_before"] = weighted_before / paid_before
+
+    def _add_invoicing(self, values, commercial_of, company, today):
+        """Invoiced volume net of refunds over 12 months, and the first invoice's date."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT aml.partner_id,
+                   SUM(aml.balance) FILTER (WHERE aml.date > %(since)s AND aml.date <= %(today)s),
+                   MIN(aml.date) FILTER (WHERE m.move_type = 'out_invoice')
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+             WHERE aml.partner_id = ANY(%(member_ids)s)
+               AND aml.account_id = ANY(%(account_ids)s)
+               AND aml.company_id = %(company_id)s
+               AND aml.parent_state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+          GROUP BY aml.partner_id
+            """,
+                member_ids=list(commercial_of),
+                account_ids=self.env["credit.exposure"]._receivable_account_ids(),
+                company_id=company.id,
+                since=today - timedelta(days=YEAR_DAYS),
+                today=today,
+            )
+        )
+        for member_id, volume, first_date in self.env.cr.fetchall():
+            partner_values = values[commercial_of[member_id]]
+            partner_values["volume_12m"] += volume or 0.0
+            if first_date:
+                age = (today - first_date).days / YEAR_DAYS
+                current = partner_values["relationship_age"]
+                partner_values["relationship_age"] = max(age, current or 0.0)
+
+    def _add_dunning(self, values, company, today):
+        """Highest dunning level reached in the last 12 months (dunning feature, when present)."""
+        communications = self.env.get("credit.dunning.communication")
+        if communications is None or not hasattr(communications, "_dunning_levels_reached"):
+            return
+        reached = communications.sudo()._dunning_levels_reached(
+            list(values), company.id, today - timedelta(days=YEAR_DAYS)
+        )
+        for partner_id, level in reached.items():
+            if partner_id in values:
+                values[partner_id]["dunning_levels"] = level or 0
+
+    def _add_partner_facts(self, values, today):
+        """Registry status, company age and the manual rating, read from the partners."""
+        partners = self.env["res.partner"].sudo().browse(list(values))
+        fields_wanted = [
+            name
+            for name in ("credit_registry_status", "credit_registry_founded_on", "credit_manual_rating")
+            if name in partners._fields
+        ]
+        for row in partners.read(fields_wanted, load=False) if fields_wanted else []:
+            partner_values = values[row["id"]]
+            status = row.get("credit_registry_status")
+            partner_values["registry_status"] = REGISTRY_HEALTH.get(status)
+            founded = row.get("credit_registry_founded_on")
+            if founded:
+                partner_values["company_age"] = max((today - fields.Date.to_date(founded)).days / YEAR_DAYS, 0.0)
+            partner_values["manual"] = MANUAL_RATING_VALUES.get(row.get("credit_manual_rating"))
