@@ -143,18 +143,24 @@ class CreditAging(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH items AS (%(items)s)
+                WITH items AS (%(items)s),
+                     grades AS (
+                         SELECT DISTINCT ON (partner_id, company_id) partner_id, company_id, grade
+                           FROM credit_score
+                          WHERE date <= %(as_of)s
+                       ORDER BY partner_id, company_id, date DESC, id DESC)
                 INSERT INTO credit_aging_line (
                     report_id, partner_id, move_line_id, move_id, company_id, item_currency_id, date,
-                    date_maturity, days_overdue, bucket_id, amount, user_id, team_id, country_id,
+                    date_maturity, days_overdue, bucket_id, amount, user_id, team_id, country_id, grade,
                     create_uid, create_date, write_uid, write_date)
                 SELECT %(report_id)s, i.partner_id, i.line_id, i.move_id, i.company_id, i.currency_id, i.date,
                        i.date_maturity, i.days_overdue, b.id, ROUND(i.open_amount, 2), cp.user_id,
-                       salesperson.sale_team_id, cp.country_id,
+                       salesperson.sale_team_id, cp.country_id, g.grade,
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM items i
                   JOIN res_partner cp ON cp.id = i.partner_id
              LEFT JOIN res_users salesperson ON salesperson.id = cp.user_id
+             LEFT JOIN grades g ON g.partner_id = i.partner_id AND g.company_id = i.company_id
                   JOIN credit_aging_bucket b
                     ON b.report_id = %(report_id)s
                    AND b.sequence = %(bucket)s
@@ -162,6 +168,7 @@ class CreditAging(models.AbstractModel):
                 """,
                 items=self._open_items_sql(report.as_of_date, report.company_ids.ids, report.basis),
                 report_id=report.id,
+                as_of=report.as_of_date,
                 uid=self.env.uid,
                 bucket=self._bucket_sql(boundaries),
             )

@@ -27,6 +27,7 @@ class CreditAgingLine(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson")
     team_id = fields.Many2one("crm.team", string="Sales Team")
     country_id = fields.Many2one("res.country")
+    grade = fields.Char(string="Credit Grade", help="The customer's credit grade on the as-of date.")
 
     def action_open_move(self):
         self.ensure_one()

@@ -148,7 +148,7 @@ class CreditScore(models.Model):
         """
         remaining = 0
         done = 0
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             pending = self.with_company(company)._pending_partner_ids(company, fields.Date.context_today(self))
             if pending and not done:
                 batch = pending[:SCORING_BATCH_SIZE]

@@ -149,7 +149,7 @@ class CreditScorecard(models.Model):
     @api.model
     def _create_missing_defaults(self):
         """Give every company without one the standard scorecard (install and new companies)."""
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             self._get_default(company)
 
     def action_compute_scores(self):

@@ -1,6 +1,7 @@
 from . import (
     test_aging,
     test_concurrency,
+    test_credit_alert,
     test_credit_hold,
     test_credit_limit,
     test_exposure,

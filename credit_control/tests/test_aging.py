@@ -61,6 +61,22 @@ class TestAging(CreditControlCommon):
             {"1-30": 100.0, "31-60": 200.0, "91-120": 300.0, "Over 120": 400.0},
         )
 
+    def test_filter_by_grade_as_of_date(self):
+        other = self.env["res.partner"].create({"name": "Other Ltd", "is_company": True})
+        self.create_invoice(self.customer, 100.0, days_ago=50)
+        self.create_invoice(other, 200.0, days_ago=50)
+        scores = self.env["credit.score"]
+        scores._run_scoring(self.company, partners=self.customer, today=self.today - timedelta(days=30))
+        self.assertTrue(self.customer.credit_grade)
+        score = scores.search([("partner_id", "=", self.customer.id)])
+        score.sudo().write({"grade": "D", "date": self.today - timedelta(days=5)})  # regraded 5 days ago
+        report = self.compute()
+        lines = self.env["credit.aging.line"].search([("report_id", "=", report.id), ("grade", "=", "D")])
+        self.assertEqual((lines.partner_id, sum(lines.mapped("amount"))), (self.customer, 100.0))
+        not_scored = self.env["credit.aging.line"].search([("report_id", "=", report.id), ("grade", "=", False)])
+        self.assertEqual(not_scored.partner_id, other)
+        self.assertFalse(self.compute(days_ago=10).line_ids.filtered("grade"), "not graded yet 10 days ago")
+
     def test_past_date_counts_later_payments_as_unpaid(self):
         invoice = self.create_invoice(self.customer, 1000.0, days_ago=75, due_in=30)  # 45 days late
         self.pay(invoice, 400.0)  # paid today
