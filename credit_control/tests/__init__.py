@@ -10,6 +10,7 @@ from . import (
     test_portal_payment,
     test_scoring,
     test_scoring_lib,
+    test_scoring_tour,
     test_security,
     test_tour,
     test_translation,
