@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
@@ -16,6 +18,11 @@ _ORDER_LINE_IS_OPEN = SQL(
        AND sol.product_uom_qty > 0
        AND sol.qty_invoiced < sol.product_uom_qty"""
 )
+
+
+def _id_filter(column, ids):
+    """``column = ANY(ids)``, or every partner when ``ids`` is None."""
+    return SQL("%s IS NOT NULL", column) if ids is None else SQL("%s = ANY(%s)", column, list(ids))
 
 
 class CreditExposure(models.AbstractModel):
@@ -56,18 +63,25 @@ class CreditExposure(models.AbstractModel):
     def _get_figures(self, partners, company, exclude_orders=None, today=None):
         """Return {commercial partner id: CreditFigures} for ``partners`` in ``company``.
 
+        ``partners`` None means every customer with a figure in the company (batch jobs,
+        the whole customer list): the same queries without a list of ids to filter on.
         ``exclude_orders`` are left out of the confirmed orders figure: the orders being
         checked are added by the caller with their own amount.
         """
-        partner_ids = sorted(set(partners.commercial_partner_id.ids))
-        figures = {partner_id: CreditFigures() for partner_id in partner_ids}
-        if not partner_ids:
-            return figures
+        self.env.flush_all()
+        if partners is None:
+            partner_ids = member_ids = None
+            commercial_of = self._member_partner_ids(None)
+            figures = defaultdict(CreditFigures)
+        else:
+            partner_ids = sorted(set(partners.commercial_partner_id.ids))
+            figures = {partner_id: CreditFigures() for partner_id in partner_ids}
+            if not partner_ids:
+                return figures
+            commercial_of = self._member_partner_ids(partner_ids)
+            member_ids = list(commercial_of)
         today = today or fields.Date.context_today(self)
         cutoff = overdue_cutoff(today, company.credit_overdue_tolerance_days)
-        self.env.flush_all()
-        commercial_of = self._member_partner_ids(partner_ids)
-        member_ids = list(commercial_of)
         oldest_dates = {}
         for member_id, receivable, overdue, overdue_beyond, oldest in self._query_receivables(
             member_ids, company, today, cutoff
@@ -88,7 +102,7 @@ class CreditExposure(models.AbstractModel):
         exclude_ids = exclude_orders.ids if exclude_orders else []
         for member_id, amount in self._query_orders_to_invoice(member_ids, company, exclude_ids):
             figures[commercial_of[member_id]].orders_to_invoice += amount or 0.0
-        return figures
+        return dict(figures)
 
     def _member_partner_ids(self, commercial_partner_ids):
         """{partner id: commercial partner id} of the commercial partners and their contacts.
@@ -98,8 +112,8 @@ class CreditExposure(models.AbstractModel):
         """
         self.env.cr.execute(
             SQL(
-                "SELECT id, commercial_partner_id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
-                list(commercial_partner_ids),
+                "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
+                _id_filter(SQL("commercial_partner_id"), commercial_partner_ids),
             )
         )
         return dict(self.env.cr.fetchall())
@@ -122,14 +136,14 @@ class CreditExposure(models.AbstractModel):
                    MIN(COALESCE(aml.date_maturity, aml.date)) FILTER (
                        WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(today)s)
               FROM account_move_line aml
-             WHERE aml.partner_id = ANY(%(member_ids)s)
+             WHERE %(member_filter)s
                AND aml.account_id = ANY(%(account_ids)s)
                AND aml.company_id = %(company_id)s
                AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
                AND aml.parent_state = 'posted'
           GROUP BY aml.partner_id
             """,
-                member_ids=member_ids,
+                member_filter=_id_filter(SQL("aml.partner_id"), member_ids),
                 account_ids=self._receivable_account_ids(),
                 company_id=company.id,
                 today=today,
@@ -145,13 +159,13 @@ class CreditExposure(models.AbstractModel):
                 """
             SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
               FROM account_move m
-             WHERE m.commercial_partner_id = ANY(%(partner_ids)s)
+             WHERE %(partner_filter)s
                AND m.company_id = %(company_id)s
                AND m.state = 'draft'
                AND m.move_type IN ('out_invoice', 'out_refund')
           GROUP BY m.commercial_partner_id
             """,
-                partner_ids=partner_ids,
+                partner_filter=_id_filter(SQL("m.commercial_partner_id"), partner_ids),
                 company_id=company.id,
             )
         )
@@ -165,7 +179,7 @@ class CreditExposure(models.AbstractModel):
             SELECT so.partner_invoice_id, SUM(%(amount)s)
               FROM sale_order so
               JOIN sale_order_line sol ON sol.order_id = so.id
-             WHERE so.partner_invoice_id = ANY(%(member_ids)s)
+             WHERE %(member_filter)s
                AND so.company_id = %(company_id)s
                AND so.state = 'sale'
                AND so.id != ALL(%(exclude_ids)s)
@@ -174,7 +188,7 @@ class CreditExposure(models.AbstractModel):
             """,
                 amount=_ORDER_LINE_OPEN_AMOUNT,
                 line_is_open=_ORDER_LINE_IS_OPEN,
-                member_ids=member_ids,
+                member_filter=_id_filter(SQL("so.partner_invoice_id"), member_ids),
                 company_id=company.id,
                 exclude_ids=list(exclude_order_ids),
             )

@@ -135,6 +135,27 @@ class TestExposure(CreditControlCommon):
         self.assertLessEqual(many_queries, 15)
         self.assertEqual(sum(exposures), 125.0)
 
+    def test_figures_of_every_customer_match_figures_by_ids(self):
+        other = self.env["res.partner"].create({"name": "Other Ltd", "is_company": True})
+        self.create_invoice(self.customer_contact, 300.0, days_ago=60)
+        self.create_invoice(self.customer, 80.0, post=False)
+        self.create_order(other, 50.0).action_confirm()
+        exposure = self.env["credit.exposure"]
+        every = exposure._get_figures(None, self.company)
+        by_ids = exposure._get_figures(self.customer | other, self.company)
+        for partner in (self.customer, other):
+            self.assertEqual(every[partner.id], by_ids[partner.id])
+        self.assertEqual(
+            (
+                every[self.customer.id].receivable,
+                every[self.customer.id].overdue,
+                every[self.customer.id].draft_invoices,
+            ),
+            (300.0, 300.0, 80.0),
+        )
+        self.assertEqual(every[other.id].orders_to_invoice, 50.0)
+        self.assertNotIn(self.customer_contact.id, every, "contacts are folded into their company")
+
     def test_order_shows_available_credit_before_confirmation(self):
         self.create_invoice(self.customer, 700.0)
         order = self.create_order(self.customer, 200.0)
