@@ -146,10 +146,8 @@ class ResPartner(models.Model):
         tracking=True,
         help="A credit manager's own judgement (references, collateral…), a factor of the score.",
     )
-    credit_score = fields.Float(string="Credit Score", compute="_compute_credit_score", digits=(16, 1))
-    credit_grade = fields.Char(
-        string="Credit Grade", compute="_compute_credit_score", search="_search_credit_grade"
-    )
+    credit_score = fields.Float(compute="_compute_credit_score", digits=(16, 1))
+    credit_grade = fields.Char(compute="_compute_credit_score", search="_search_credit_grade")
     credit_score_date = fields.Date(string="Scored On", compute="_compute_credit_score")
     credit_suggested_limit = fields.Monetary(
         string="Suggested Limit",
@@ -158,9 +156,7 @@ class ResPartner(models.Model):
         help="The credit limit the scorecard suggests from the grade and the last 12 months of sales.",
     )
     credit_grade_policy = fields.Selection(GRADE_POLICIES, string="Grade Policy", compute="_compute_credit_score")
-    credit_score_explanation = fields.Html(
-        string="Score Explanation", compute="_compute_credit_score", sanitize=False
-    )
+    credit_score_explanation = fields.Html(string="Score Explanation", compute="_compute_credit_score", sanitize=False)
 
     @api.depends_context("uid")
     def _compute_credit_is_manager(self):
