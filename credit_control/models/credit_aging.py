@@ -1,5 +1,5 @@
 from odoo import _, api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..lib.aging import bucket_labels
 
@@ -16,6 +16,15 @@ class CreditAging(models.AbstractModel):
     _name = "credit.aging"
     _description = "Receivable Aging"
 
+    def init(self):
+        # an aging as of a date reads the partial reconciliations dated after it
+        create_index(
+            self.env.cr,
+            "credit_control_partial_reconcile_max_date_idx",
+            "account_partial_reconcile",
+            ["max_date", "company_id"],
+        )
+
     @api.model
     def _bucket_names(self, boundaries):
         labels = bucket_labels(boundaries)
@@ -25,11 +34,39 @@ class CreditAging(models.AbstractModel):
         return names
 
     def _open_items_sql(self, as_of, company_ids, basis):
-        """Rows (line, move, company, partner, currency, date, due date, open amount, days)."""
+        """Rows (line, move, company, partner, currency, date, due date, open amount, days).
+
+        Two branches: the items open today, found through Odoo's partial index on unreconciled
+        items, and the items reconciled since ``as_of`` (only those with a partial dated after
+        it), so that no reconciled item older than the date is ever read.
+        """
         age_from = (
             SQL("COALESCE(m.invoice_date, aml.date)")
             if basis == "invoice_date"
             else SQL("COALESCE(aml.date_maturity, aml.date)")
+        )
+        move_join = SQL("JOIN account_move m ON m.id = aml.move_id") if basis == "invoice_date" else SQL()
+        columns = SQL(
+            """aml.id AS line_id,
+                   aml.move_id,
+                   aml.company_id,
+                   p.commercial_partner_id AS partner_id,
+                   aml.currency_id,
+                   aml.date,
+                   aml.date_maturity,
+                   aml.amount_residual + COALESCE(late_by_line.amount, 0) AS open_amount,
+                   %(as_of)s - %(age_from)s AS days_overdue""",
+            as_of=as_of,
+            age_from=age_from,
+        )
+        common = SQL(
+            """aml.company_id = ANY(%(company_ids)s)
+               AND aml.account_id = ANY(%(account_ids)s)
+               AND aml.parent_state = 'posted'
+               AND aml.date <= %(as_of)s""",
+            company_ids=list(company_ids),
+            account_ids=self.env["credit.exposure"]._receivable_account_ids(),
+            as_of=as_of,
         )
         return SQL(
             """
@@ -44,36 +81,34 @@ class CreditAging(models.AbstractModel):
             ), late_by_line AS (
                 SELECT line_id, SUM(amount) AS amount FROM late GROUP BY line_id
             )
-            SELECT aml.id AS line_id,
-                   aml.move_id,
-                   aml.company_id,
-                   p.commercial_partner_id AS partner_id,
-                   aml.currency_id,
-                   aml.date,
-                   aml.date_maturity,
-                   aml.amount_residual + COALESCE(late_by_line.amount, 0) AS open_amount,
-                   %(as_of)s - %(age_from)s AS days_overdue
+            SELECT %(columns)s
               FROM account_move_line aml
-              JOIN account_move m ON m.id = aml.move_id
-              JOIN account_account acc ON acc.id = aml.account_id
+              %(move_join)s
               JOIN res_partner p ON p.id = aml.partner_id
          LEFT JOIN late_by_line ON late_by_line.line_id = aml.id
-             WHERE aml.company_id = ANY(%(company_ids)s)
-               AND aml.parent_state = 'posted'
-               AND acc.account_type = 'asset_receivable'
-               AND aml.date <= %(as_of)s
-               AND (aml.reconciled IS NOT TRUE OR late_by_line.line_id IS NOT NULL)
+             WHERE (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+               AND %(common)s
+         UNION ALL
+            SELECT %(columns)s
+              FROM late_by_line
+              JOIN account_move_line aml ON aml.id = late_by_line.line_id
+              %(move_join)s
+              JOIN res_partner p ON p.id = aml.partner_id
+             WHERE aml.reconciled IS TRUE
+               AND %(common)s
             """,
             as_of=as_of,
             company_ids=list(company_ids),
-            age_from=age_from,
+            columns=columns,
+            move_join=move_join,
+            common=common,
         )
 
     def _bucket_sql(self, boundaries):
         """SQL of an item's bucket number (0 = not due) from its days_overdue."""
         return SQL(
             """CASE WHEN i.days_overdue <= 0 THEN 0
-                    ELSE 1 + (SELECT COUNT(*) FROM unnest(%s::int[]) AS bound WHERE i.days_overdue > bound)
+                    ELSE 1 + width_bucket(i.days_overdue - 1, %s::int[])
                END""",
             list(boundaries),
         )

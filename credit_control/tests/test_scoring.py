@@ -296,8 +296,15 @@ class TestScoring(CreditControlCommon):
         self.assertEqual(self.customer.credit_limit, 20000.0)
         self.assertFalse(self.alerts("limit_cut"))
 
+    def test_first_score_is_a_baseline_without_alerts(self):
+        self.create_invoice(self.customer, 950.0, days_ago=75, due_in=30)
+        self.score()
+        self.assertFalse(self.env["credit.alert"].search([("partner_id", "=", self.customer.id)]))
+
     def test_alerts_fire_once_per_event(self):
-        self.create_invoice(self.customer, 950.0, days_ago=75, due_in=30)  # 45 days overdue, 95% of limit
+        late = self.create_invoice(self.customer, 500.0, days_ago=75, due_in=30)  # 45 days overdue
+        self.score(today=self.today - timedelta(days=20))  # baseline: 25 days overdue, 50% of the limit
+        recent = self.create_invoice(self.customer, 450.0)  # now 95% of the limit
         for _run in range(3):
             self.score()
         exposure = self.alerts("exposure")
@@ -315,7 +322,8 @@ class TestScoring(CreditControlCommon):
         with self.assertRaisesText(UserError, "Only credit users"):
             exposure.with_user(self.salesman).action_acknowledge()
         # paid then over again: a new event
-        self.pay(self.customer.invoice_ids, 950.0)
+        self.pay(late, 500.0)
+        self.pay(recent, 450.0)
         self.score()
         self.create_invoice(self.customer, 990.0)
         self.score()
