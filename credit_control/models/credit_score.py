@@ -191,6 +191,7 @@ class CreditScore(models.Model):
             partner_ids = sorted(set(partners.commercial_partner_id.ids))
         for batch in split_every(SCORING_BATCH_SIZE, partner_ids):
             scores._score_batch(scores.env["res.partner"].browse(batch), company, scorecard, today)
+            scores.env.invalidate_all()  # keep memory flat over 100k customers
         _logger.info("credit_control: scored %s customers of %s", len(partner_ids), company.name)
         return len(partner_ids)
 
