@@ -76,6 +76,27 @@ class CreditScoreFigures(models.AbstractModel):
         self._add_partner_facts(values, today)
         return values, figures
 
+    def _posted_receivables(self, commercial_of, company):
+        """Posted items of the customers' members on receivable accounts of ``company``."""
+        return SQL(
+            """aml.partner_id = ANY(%s)
+               AND aml.account_id = ANY(%s)
+               AND aml.company_id = %s
+               AND aml.parent_state = 'posted'""",
+            list(commercial_of),
+            self.env["credit.exposure"]._receivable_account_ids(),
+            company.id,
+        )
+
+    def _sum_by_commercial(self, commercial_of):
+        """The fetched rows (member partner id, sums…) added up per commercial partner."""
+        totals = {}
+        for member_id, *sums in self.env.cr.fetchall():
+            partner_totals = totals.setdefault(commercial_of[member_id], [0.0] * len(sums))
+            for index, amount in enumerate(sums):
+                partner_totals[index] += amount or 0.0
+        return totals
+
     def _add_payment_behaviour(self, values, commercial_of, company, today):
         """On-time ratio by amount and average days late, weighted by the amounts settled.
 
@@ -83,10 +104,7 @@ class CreditScoreFigures(models.AbstractModel):
         reconciliation, company currency) on or before its due date, over the amount due.
         Days late: for the settlements of the last 12 months, settlement date minus due date.
         """
-        account_ids = self.env["credit.exposure"]._receivable_account_ids()
-        member_ids = list(commercial_of)
         since = today - timedelta(days=YEAR_DAYS)
-        due = {}
         self.env.cr.execute(
             SQL(
                 """
@@ -97,33 +115,23 @@ class CreditScoreFigures(models.AbstractModel):
                          WHERE apr.debit_move_id = aml.id
                            AND apr.max_date <= COALESCE(aml.date_maturity, aml.date)))
               FROM account_move_line aml
-             WHERE aml.partner_id = ANY(%(member_ids)s)
-               AND aml.account_id = ANY(%(account_ids)s)
-               AND aml.company_id = %(company_id)s
-               AND aml.parent_state = 'posted'
+             WHERE %(receivables)s
                AND aml.balance > 0
                AND COALESCE(aml.date_maturity, aml.date) > %(since)s
                AND COALESCE(aml.date_maturity, aml.date) <= %(today)s
           GROUP BY aml.partner_id
             """,
-                member_ids=member_ids,
-                account_ids=account_ids,
-                company_id=company.id,
+                receivables=self._posted_receivables(commercial_of, company),
                 since=since,
                 today=today,
             )
         )
-        for member_id, amount_due, on_time in self.env.cr.fetchall():
-            totals = due.setdefault(commercial_of[member_id], [0.0, 0.0])
-            totals[0] += amount_due or 0.0
-            totals[1] += on_time or 0.0
-        for partner_id, (amount_due, on_time) in due.items():
+        for partner_id, (amount_due, on_time) in self._sum_by_commercial(commercial_of).items():
             if amount_due > 0:
                 values[partner_id]["on_time_ratio"] = min(on_time / amount_due, 1.0) * 100.0
 
         recent = today - timedelta(days=TREND_DAYS)
         before = today - timedelta(days=2 * TREND_DAYS)
-        late = {}
         self.env.cr.execute(
             SQL(
                 """
@@ -138,27 +146,19 @@ class CreditScoreFigures(models.AbstractModel):
                        FILTER (WHERE apr.max_date > %(before)s AND apr.max_date <= %(recent)s)
               FROM account_move_line aml
               JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-             WHERE aml.partner_id = ANY(%(member_ids)s)
-               AND aml.account_id = ANY(%(account_ids)s)
-               AND aml.company_id = %(company_id)s
-               AND aml.parent_state = 'posted'
+             WHERE %(receivables)s
                AND apr.max_date > %(since)s
                AND apr.max_date <= %(today)s
           GROUP BY aml.partner_id
             """,
-                member_ids=member_ids,
-                account_ids=account_ids,
-                company_id=company.id,
+                receivables=self._posted_receivables(commercial_of, company),
                 since=since,
                 today=today,
                 recent=recent,
                 before=before,
             )
         )
-        for member_id, *sums in self.env.cr.fetchall():
-            totals = late.setdefault(commercial_of[member_id], [0.0] * 6)
-            for index, amount in enumerate(sums):
-                totals[index] += amount or 0.0
+        late = self._sum_by_commercial(commercial_of)
         for partner_id, (paid, weighted, paid_recent, weighted_recent, paid_before, weighted_before) in late.items():
             partner_values = values[partner_id]
             if paid > 0:
@@ -178,16 +178,11 @@ class CreditScoreFigures(models.AbstractModel):
                    MIN(aml.date) FILTER (WHERE m.move_type = 'out_invoice')
               FROM account_move_line aml
               JOIN account_move m ON m.id = aml.move_id
-             WHERE aml.partner_id = ANY(%(member_ids)s)
-               AND aml.account_id = ANY(%(account_ids)s)
-               AND aml.company_id = %(company_id)s
-               AND aml.parent_state = 'posted'
+             WHERE %(receivables)s
                AND m.move_type IN ('out_invoice', 'out_refund')
           GROUP BY aml.partner_id
             """,
-                member_ids=list(commercial_of),
-                account_ids=self.env["credit.exposure"]._receivable_account_ids(),
-                company_id=company.id,
+                receivables=self._posted_receivables(commercial_of, company),
                 since=today - timedelta(days=YEAR_DAYS),
                 today=today,
             )

@@ -146,6 +146,20 @@ class TestScoring(CreditControlCommon):
         count = self.env["credit.scorecard"].search_count([])
         grades = [Command.create({"name": "A", "min_score": 0})]
         factor = {"factor_type": "manual", "weight": 1, "worst_value": 0, "best_value": 100}
+
+        def banded(second_from):
+            """A band factor: [0, 10) then [second_from, 30)."""
+            bands = [(0, 10, 100), (second_from, 30, 0)]
+            return [
+                Command.create(
+                    dict(
+                        factor,
+                        mapping="bands",
+                        band_ids=[Command.create({"value_from": f, "value_to": t, "points": p}) for f, t, p in bands],
+                    )
+                )
+            ]
+
         cases = [
             ({"factor_ids": [], "grade_ids": grades}, "needs at least one factor"),
             ({"factor_ids": [Command.create(dict(factor, weight=0))], "grade_ids": grades}, "add up to zero"),
@@ -164,42 +178,8 @@ class TestScoring(CreditControlCommon):
                 {"factor_ids": [Command.create(factor)], "grade_ids": [Command.create({"name": "A", "min_score": 50})]},
                 "must start at 0",
             ),
-            (
-                {
-                    "factor_ids": [
-                        Command.create(
-                            dict(
-                                factor,
-                                mapping="bands",
-                                band_ids=[
-                                    Command.create({"value_from": 0, "value_to": 10, "points": 100}),
-                                    Command.create({"value_from": 20, "value_to": 30, "points": 0}),
-                                ],
-                            )
-                        )
-                    ],
-                    "grade_ids": grades,
-                },
-                "leave a gap from 10.0 to 20.0",
-            ),
-            (
-                {
-                    "factor_ids": [
-                        Command.create(
-                            dict(
-                                factor,
-                                mapping="bands",
-                                band_ids=[
-                                    Command.create({"value_from": 0, "value_to": 10, "points": 100}),
-                                    Command.create({"value_from": 5, "value_to": 30, "points": 0}),
-                                ],
-                            )
-                        )
-                    ],
-                    "grade_ids": grades,
-                },
-                "overlap",
-            ),
+            ({"factor_ids": banded(20), "grade_ids": grades}, "leave a gap from 10.0 to 20.0"),
+            ({"factor_ids": banded(5), "grade_ids": grades}, "overlap"),
             ({"factor_ids": [Command.create(dict(factor, best_value=0))], "grade_ids": grades}, "must differ"),
         ]
         for vals, message in cases:
