@@ -28,6 +28,12 @@ class CreditAgingReport(models.Model):
         "res.company", string="Companies", required=True, default=lambda self: self.env.companies
     )
     currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+    # Filters: the lines shown, the totals and the XLSX export keep only the matching customers.
+    user_ids = fields.Many2many("res.users", string="Salespeople")
+    team_ids = fields.Many2many("crm.team", string="Sales Teams")
+    country_ids = fields.Many2many("res.country", string="Countries")
+    grades = fields.Char(string="Credit Grades", help="Comma-separated grades, e.g. C,D.")
+    item_currency_ids = fields.Many2many("res.currency", "credit_aging_report_item_currency_rel", string="Currencies")
     bucket_ids = fields.One2many("credit.aging.bucket", "report_id", string="Buckets Totals", readonly=True)
     line_ids = fields.One2many("credit.aging.line", "report_id", readonly=True)
     line_count = fields.Integer(compute="_compute_totals")
@@ -54,15 +60,44 @@ class CreditAgingReport(models.Model):
         for report in self:
             report.name = _("Aging as of %s", report.as_of_date) if report.as_of_date else _("Aging")
 
+    @api.depends("user_ids", "team_ids", "country_ids", "grades", "item_currency_ids", "computed_on")
     def _compute_totals(self):
-        totals = {
-            report.id: (count, amount)
-            for report, count, amount in self.env["credit.aging.line"]._read_group(
-                [("report_id", "in", self.ids)], ["report_id"], ["__count", "amount:sum"]
-            )
-        }
         for report in self:
-            report.line_count, report.amount_total = totals.get(report.id, (0, 0.0))
+            [(count, amount)] = self.env["credit.aging.line"]._read_group(
+                report._line_domain(), [], ["__count", "amount:sum"]
+            )
+            report.line_count, report.amount_total = count, amount or 0.0
+
+    def _grade_list(self):
+        return [grade.strip() for grade in (self.grades or "").split(",") if grade.strip()]
+
+    def _line_domain(self):
+        """The report's lines that match its filters."""
+        self.ensure_one()
+        domain = [("report_id", "=", self._origin.id)]
+        for field_name, line_field in (
+            ("user_ids", "user_id"),
+            ("team_ids", "team_id"),
+            ("country_ids", "country_id"),
+            ("item_currency_ids", "item_currency_id"),
+        ):
+            if self[field_name]:
+                domain.append((line_field, "in", self[field_name].ids))
+        if self._grade_list():
+            domain.append(("grade", "in", self._grade_list()))
+        return domain
+
+    def _filter_descriptions(self):
+        """'Label: values' of each filter in use, for the export header."""
+        descriptions = []
+        for field_name in ("user_ids", "team_ids", "country_ids", "item_currency_ids"):
+            if self[field_name]:
+                label = self._fields[field_name]._description_string(self.env)
+                descriptions.append("%s: %s" % (label, ", ".join(self[field_name].mapped("display_name"))))
+        if self._grade_list():
+            label = self._fields["grades"]._description_string(self.env)
+            descriptions.append("%s: %s" % (label, ", ".join(self._grade_list())))
+        return descriptions
 
     @api.constrains("boundaries")
     def _check_boundaries(self):
@@ -82,7 +117,7 @@ class CreditAgingReport(models.Model):
     def action_view_lines(self, view_type="pivot"):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_aging_line")
-        action["domain"] = [("report_id", "=", self.id)]
+        action["domain"] = self._line_domain()
         action["name"] = self.name
         action["context"] = {"credit_aging_report_id": self.id}
         action["views"] = sorted(action["views"], key=lambda view: view[1] != view_type)
@@ -102,7 +137,7 @@ class CreditAgingReport(models.Model):
         position = {bucket.id: index for index, bucket in enumerate(buckets)}
         per_company = defaultdict(lambda: defaultdict(lambda: [0.0] * len(buckets)))
         for company, partner, bucket, amount in self.env["credit.aging.line"]._read_group(
-            [("report_id", "=", self.id)], ["company_id", "partner_id", "bucket_id"], ["amount:sum"]
+            self._line_domain(), ["company_id", "partner_id", "bucket_id"], ["amount:sum"]
         ):
             per_company[company][partner][position[bucket.id]] += amount
         sheets = []
@@ -125,9 +160,9 @@ class CreditAgingReport(models.Model):
             _("Buckets (days): %s", self.boundaries),
             _("Companies: %s", ", ".join(self.company_ids.sorted("name").mapped("name"))),
         ]
-        filters = self.env.context.get("credit_aging_filters")
+        filters = self._filter_descriptions()
         if filters:
-            lines.append(_("Filters: %s", filters))
+            lines.append(_("Filters: %s", "; ".join(filters)))
         return lines
 
     def action_export_xlsx(self):

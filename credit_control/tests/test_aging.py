@@ -158,6 +158,31 @@ class TestAging(CreditControlCommon):
         self.assertEqual(table["Total"]["Total"], 950.0)
         self.assertEqual(table["Total"]["Over 120"], 700.0)
 
+    def test_filters_apply_to_screen_and_xlsx(self):
+        belgium = self.env.ref("base.be")
+        other_customer = self.env["res.partner"].create(
+            {"name": "Zenith Stores", "is_company": True, "country_id": belgium.id, "user_id": self.salesman.id}
+        )
+        self.create_invoice(self.customer, 200.0, days_ago=50, due_in=30)
+        self.create_invoice(other_customer, 700.0, days_ago=160, due_in=30)
+        report = self.compute(country_ids=[Command.set(belgium.ids)], user_ids=[Command.set(self.salesman.ids)])
+        self.assertEqual((report.line_count, report.amount_total), (1, 700.0))
+        self.assertEqual(
+            self.env["credit.aging.line"].search(report.action_view_lines()["domain"]).partner_id, other_customer
+        )
+        action = report.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw))[self.company.name]
+        rows = list(sheet.iter_rows(values_only=True))
+        header_text = " ".join(str(row[0]) for row in rows[:6])
+        self.assertIn("Salespeople: Sam Sales", header_text)
+        self.assertIn("Countries: Belgium", header_text)
+        customers = [row[0] for row in rows if row[0] not in (None, "Customer", "Total")]
+        self.assertNotIn(self.customer.display_name, customers)
+        self.assertIn("Zenith Stores", customers)
+        report.write({"country_ids": [Command.clear()], "user_ids": [Command.clear()], "grades": "A, B"})
+        self.assertEqual(report.line_count, 0, "nobody is graded yet")
+
     def test_month_end_snapshot_with_dso_and_overdue_ratio(self):
         self.create_invoice(self.customer, 300.0, days_ago=50, due_in=30)  # overdue 20 days
         self.create_invoice(self.customer, 600.0, days_ago=10, due_in=30)  # not due
