@@ -12,7 +12,7 @@ MAX_POINTS = 100.0
 REGISTRY_HEALTH = {
     "active": 100.0,
     "inactive": 40.0,
-    "insolvency": 10.0,
+    "insolvency_liquidation": 10.0,
     "dissolved": 0.0,
 }
 
