@@ -188,15 +188,15 @@ class CreditRule(models.AbstractModel):
 
     def _rule_grade_policy(self, check):
         """Customers whose credit grade allows no credit buy on prepayment only."""
-        partner = check.partner.with_company(check.company)
-        if partner.credit_grade_policy != "prepayment" or check.order_amount <= 0:
+        grade, policy, score = self.env["credit.score"]._current_grade(check.partner, check.company)
+        if policy != "prepayment" or check.order_amount <= 0:
             return None
         return {
             "message": _(
                 "%(partner)s is graded %(grade)s (score %(score)s): prepayment only.",
-                partner=partner.display_name,
-                grade=partner.credit_grade,
-                score="%.1f" % partner.credit_score,
+                partner=check.partner.display_name,
+                grade=grade,
+                score="%.1f" % score,
             ),
-            "value": partner.credit_score,
+            "value": score,
         }

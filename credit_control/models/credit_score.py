@@ -127,6 +127,24 @@ class CreditScore(models.Model):
         )
 
     @api.model
+    def _current_grade(self, partner, company):
+        """(grade, grade policy, score) of the customer now, or (None, None, 0.0): one light query
+        for the confirmation path."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.grade, g.policy, s.score
+              FROM credit_score s
+              JOIN credit_scorecard_grade g ON g.id = s.grade_id
+             WHERE s.partner_id = %s AND s.company_id = %s AND s.is_current
+            """,
+                partner.commercial_partner_id.id,
+                company.id,
+            )
+        )
+        return self.env.cr.fetchone() or (None, None, 0.0)
+
+    @api.model
     def _current_scores(self, partner_ids, company):
         """{commercial partner id: current score row} in ``company``, in one query."""
         scores = self.sudo().search(
