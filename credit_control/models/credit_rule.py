@@ -11,6 +11,23 @@ from ..lib.limits import (
     overdue_breached,
 )
 
+ORDER_FIELDS = ["company_id", "partner_invoice_id", "state", "amount_total", "currency_rate", "currency_id"]
+PARTNER_FIELDS = [
+    "commercial_partner_id",
+    "credit_limit",
+    "credit_limit_temp_increase",
+    "credit_limit_temp_expiry",
+    "credit_hold",
+    "credit_blacklisted",
+]
+COMPANY_FIELDS = [
+    "currency_id",
+    "credit_no_limit_policy",
+    "credit_overdue_check",
+    "credit_overdue_tolerance_days",
+    "credit_overdue_tolerance_amount",
+]
+
 
 class CreditCheck:
     """What one rule needs to judge one order: the order, its customer and the figures."""
@@ -82,9 +99,16 @@ class CreditRule(models.AbstractModel):
         results = {}
         exposure_service = self.env["credit.exposure"].sudo()
         today = fields.Date.context_today(self)
-        for company, company_orders in orders.sudo().grouped("company_id").items():
+        sudo_orders = orders.sudo()
+        # load only what the rules read: a full sale.order / res.partner row is ~100 columns
+        sudo_orders._origin.fetch(ORDER_FIELDS)
+        for company, company_orders in sudo_orders.grouped("company_id").items():
             company_orders = company_orders.with_company(company)
-            partners = company_orders.partner_invoice_id.commercial_partner_id._origin
+            company.fetch(COMPANY_FIELDS)
+            members = company_orders.partner_invoice_id._origin
+            members.fetch(["commercial_partner_id"])
+            partners = members.commercial_partner_id
+            partners.fetch(PARTNER_FIELDS)
             if lock:
                 exposure_service._lock_partners(partners)
             saved_orders = company_orders._origin.filtered("id")
