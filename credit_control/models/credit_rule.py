@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 from ..lib.limits import (
     days_past_due,
@@ -10,6 +10,7 @@ from ..lib.limits import (
     limit_excess,
     overdue_breached,
 )
+from ..lib.registry.status import ALARMING as REGISTRY_ALARMING
 
 ORDER_FIELDS = ["company_id", "partner_invoice_id", "state", "amount_total", "currency_rate", "currency_id"]
 PARTNER_FIELDS = [
@@ -81,6 +82,8 @@ class CreditRule(models.AbstractModel):
             ("credit_limit", _("Credit limit exceeded"), "_rule_credit_limit"),
             ("overdue", _("Overdue beyond tolerance"), "_rule_overdue"),
             ("grade_policy", _("Credit grade: prepayment only"), "_rule_grade_policy"),
+            ("dunning", _("Dunning level with credit hold"), "_rule_dunning"),
+            ("registry", _("Registry: insolvency, liquidation or dissolution"), "_rule_registry"),
         ]
 
     @api.model
@@ -223,4 +226,41 @@ class CreditRule(models.AbstractModel):
                 score="%.1f" % score,
             ),
             "value": score,
+        }
+
+    def _rule_dunning(self, check):
+        """Customers sent a dunning level that holds (or a later one) while those items are unpaid.
+
+        The level is a computed field of the partner: read for all the partners of the call
+        at once (prefetch), one query.
+        """
+        partner = check.partner.with_company(check.company)
+        level = partner.credit_dunning_hold_level_id
+        if not level:
+            return None
+        return {
+            "message": _(
+                "%(partner)s received the dunning level %(level)s: orders are held until its overdue items are paid.",
+                partner=partner.display_name,
+                level=level.name,
+            ),
+            "value": level.rank,
+        }
+
+    def _rule_registry(self, check):
+        """Customers a registry reports in insolvency, liquidation or dissolved (stored status: no
+        registry is called while confirming). Unknown never holds."""
+        partner = check.partner
+        if not check.company.credit_registry_hold or partner.credit_registry_status not in REGISTRY_ALARMING:
+            return None
+        snapshot = partner.sudo().credit_registry_snapshot_id
+        labels = dict(partner._fields["credit_registry_status"]._description_selection(partner.env))
+        return {
+            "message": _(
+                "Registry reports %(partner)s as %(status)s (%(provider)s, %(date)s)",
+                partner=partner.display_name,
+                status=labels[partner.credit_registry_status],
+                provider=snapshot.provider_id.name or "",
+                date=format_date(partner.env, snapshot.date) if snapshot else "",
+            ),
         }

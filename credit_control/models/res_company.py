@@ -79,6 +79,14 @@ class ResCompany(models.Model):
         help="Alert when the average days late of the last 90 days exceeds the 90 days before by this many days.",
     )
 
+    # --- registry ---
+    credit_registry_hold = fields.Boolean(
+        string="Hold Customers in Insolvency",
+        default=True,
+        help="Hold the orders of customers a registry reports in insolvency, liquidation or dissolved. An "
+        "unknown registry status never holds an order.",
+    )
+
     @api.constrains(
         "credit_auto_limit_cut_percent",
         "credit_alert_exposure_percent",

@@ -24,3 +24,5 @@ class ResConfigSettings(models.TransientModel):
     credit_alert_overdue_days = fields.Integer(related="company_id.credit_alert_overdue_days", readonly=False)
     credit_alert_days_late = fields.Boolean(related="company_id.credit_alert_days_late", readonly=False)
     credit_alert_days_late_increase = fields.Float(related="company_id.credit_alert_days_late_increase", readonly=False)
+    # --- registry ---
+    credit_registry_hold = fields.Boolean(related="company_id.credit_registry_hold", readonly=False)

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..lib.limits import available_credit, effective_limit, is_unlimited
@@ -245,3 +246,42 @@ class SaleOrder(models.Model):
             action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # Registry check of new customers (credit.registry.*): begin
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._credit_registry_queue_new_customers()
+        return orders
+
+    def _credit_registry_queue_new_customers(self):
+        """The first order of a new customer queues its registry check and triggers the refresh,
+        which runs in the background: creating an order never waits on a registry."""
+        providers = self.env["credit.registry.provider"]._enabled_providers()
+        partners = self.partner_id.commercial_partner_id
+        if not providers or not partners:
+            return
+        self.flush_model(["partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE p.commercial_partner_id = ANY(%(partners)s) AND so.id != ALL(%(orders)s)
+                 UNION
+                SELECT partner_id FROM credit_registry_snapshot WHERE partner_id = ANY(%(partners)s)
+                """,
+                partners=partners.ids,
+                orders=self.ids,
+            )
+        )
+        known = {row[0] for row in self.env.cr.fetchall()}
+        new_customers = partners.filtered(lambda partner: partner.id not in known)
+        if new_customers:
+            new_customers._credit_registry_request()
+
+    # --- registry: end ---

@@ -1,0 +1,102 @@
+"""Dunning arithmetic: which level an item reaches, promises to pay, fees and late interest.
+
+Plain functions over numbers and dates: the dunning run selects the open items with SQL and
+calls these to decide, so the rules are tested without a database.
+
+Levels of a policy are ranked 1, 2, 3… by their delay in days relative to the due date
+(negative: a friendly reminder before the due date).
+"""
+
+import re
+from datetime import date
+
+PROMISE_ACTIVE = "active"
+PROMISE_KEPT = "kept"
+PROMISE_BROKEN = "broken"
+
+# EU Late Payment Directive 2011/7/EU: reference rate + 8 points, EUR 40 per late invoice.
+DIRECTIVE_MARGIN = 8.0
+DIRECTIVE_COMPENSATION = 40.0
+YEAR_DAYS = 365
+
+_PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
+
+
+def days_overdue(due_date, on_date):
+    """Days from the due date to ``on_date``; negative before the due date."""
+    return (on_date - due_date).days
+
+
+def next_level_rank(delays, overdue_days, last_rank=0, broken_promise=False):
+    """Rank of the level to send for an item now, or None when nothing is due.
+
+    ``delays``: the delays in days of the policy's levels, rank 1 first (ascending).
+    The item reaches the highest level whose delay has passed; it is sent only when that
+    level is above ``last_rank``, the highest level already sent for the item (a level is
+    never sent twice, and an item that was caught up late jumps to the level it deserves).
+    A broken promise to pay escalates: at least the level after the last one sent.
+    """
+    if not delays:
+        return None
+    reached = 0
+    for rank, delay in enumerate(delays, 1):
+        if delay <= overdue_days:
+            reached = rank
+    if broken_promise:
+        reached = max(reached, min(last_rank + 1, len(delays)))
+    return reached if reached > last_rank else None
+
+
+def communication_rank(line_ranks):
+    """One communication per customer, at the highest level among its items (0 when none)."""
+    return max(line_ranks, default=0)
+
+
+def promise_state(promise_date, promised_amount, paid_since, on_date, tolerance=0.005):
+    """State of a promise to pay on ``on_date``: None (no promise), active, kept or broken.
+
+    A promise is active up to and including its date; afterwards it is kept when at least
+    the promised amount was paid since it was made, broken otherwise.
+    """
+    if not promise_date:
+        return None
+    if promise_date >= on_date:
+        return PROMISE_ACTIVE
+    if (paid_since or 0.0) + tolerance >= (promised_amount or 0.0):
+        return PROMISE_KEPT
+    return PROMISE_BROKEN
+
+
+def interest_rate(reference_rate, margin=DIRECTIVE_MARGIN):
+    """Yearly late interest rate in percent: the reference rate plus the margin."""
+    return (reference_rate or 0.0) + (margin or 0.0)
+
+
+def interest_days(overdue_days, days_already_charged=0):
+    """Days of interest still to charge on an item: overdue days not charged before."""
+    return max(0, (overdue_days or 0) - (days_already_charged or 0))
+
+
+def late_interest(amount, yearly_rate, days, digits=2, year_days=YEAR_DAYS):
+    """Simple interest on ``amount`` at ``yearly_rate`` percent for ``days`` days, rounded."""
+    if amount <= 0 or yearly_rate <= 0 or days <= 0:
+        return 0.0
+    return round(amount * yearly_rate / 100.0 * days / year_days, digits)
+
+
+def render_text(template, values):
+    """Replace the ``%(name)s`` placeholders of ``template`` that ``values`` knows.
+
+    Unknown placeholders are left as they are, so a typo in a configured SMS text shows up
+    in the text instead of failing the whole dunning run.
+    """
+    if not template:
+        return ""
+    return _PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), match.group(0))), template)
+
+
+def as_date(value):
+    """A date from a date or an ISO string (SQL rows and ORM values alike)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
