@@ -131,21 +131,26 @@ def bench_company(env, company, args):
         ),
     }
 
+    print(json.dumps(result, default=str), flush=True)
     result["sending"] = send(cr, run, args.send, args.batch, communications)
+    print(json.dumps(result["sending"]), flush=True)
     if args.send_without_pdf:
         policy.attach_statement = False
         letter_levels = policy.level_ids.filtered("send_letter")
         letter_levels.send_letter = False
         cr.commit()
         result["sending_without_pdf"] = send(cr, run, args.send_without_pdf, args.batch, communications)
+        print(json.dumps(result["sending_without_pdf"]), flush=True)
         policy.attach_statement = True
         letter_levels.send_letter = True
         cr.commit()
-    result["sending"]["channels"] = dict(
-        env["credit.dunning.communication"]
+    groups = ["channel_email", "channel_letter", "channel_call", "channel_activity"]
+    result["sending"]["channels"] = {
+        "+".join(name[8:] for name, used in zip(groups, flags, strict=True) if used): count
+        for *flags, count in env["credit.dunning.communication"]
         .sudo()
-        ._read_group([("run_id", "=", run.id), ("state", "=", "sent")], ["channels"], ["__count"])
-    )
+        ._read_group([("run_id", "=", run.id), ("state", "=", "sent")], groups, ["__count"])
+    }
 
     rerun = runs.create({"company_id": company.id, "trigger": "manual"})
     again, seconds, queries = timed(cr, rerun._prepare)

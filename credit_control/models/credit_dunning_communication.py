@@ -1,5 +1,7 @@
 import base64
+import functools
 import logging
+import subprocess
 from collections import defaultdict
 
 import psycopg2
@@ -9,6 +11,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
+
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 from ..lib.dunning import render_text
 from ..lib.phone import normalise_phone
@@ -23,6 +27,21 @@ COMMUNICATION_STATES = [
 ]
 # A failed communication is tried again by later runs of the cron up to this many times.
 MAX_ATTEMPTS = 3
+STATEMENT_REPORT = "credit_control.action_report_credit_dunning_statement"
+LETTER_REPORT = "credit_control.action_report_credit_dunning_letter"
+
+
+@functools.cache
+def wkhtmltopdf_renders_batches():
+    """Whether wkhtmltopdf takes several documents in one call: only builds "with patched qt"
+    do (the official wkhtmltox packages Odoo recommends; Debian's own package does not)."""
+    try:
+        version = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "patched qt" in version
 
 
 class CreditDunningCommunication(models.Model):
@@ -181,11 +200,12 @@ class CreditDunningCommunication(models.Model):
     # Sending
     # ------------------------------------------------------------------
 
-    def _send_all(self):
+    def _send_all(self, pdfs=None):
         """Send each communication; a failure is recorded on it and the others go on.
 
         Each one runs in a savepoint: a failed one leaves nothing half-written (no email
         queued, no activity). Database errors that break the transaction are raised.
+        ``pdfs``: documents rendered beforehand for the whole batch (``_prerender_pdfs``).
         """
         sent = self.browse()
         for communication in self:
@@ -193,7 +213,7 @@ class CreditDunningCommunication(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    communication._send()
+                    communication._send(pdfs)
                 sent |= communication
             except psycopg2.OperationalError:
                 raise
@@ -208,7 +228,41 @@ class CreditDunningCommunication(models.Model):
                 )
         return sent
 
-    def _send(self):
+    def _prerender_pdfs(self):
+        """{(report, communication id): PDF} of the statements and letters of a batch.
+
+        wkhtmltopdf starts once per report for the whole batch (about a second per call)
+        instead of once per document; Odoo splits the result per communication. Whatever
+        cannot be rendered so (wkhtmltopdf without patched Qt, a document that cannot be
+        split) is rendered one by one when sent.
+        """
+        pdfs = {}
+        if not wkhtmltopdf_renders_batches():
+            return pdfs
+        statements = self.filtered(lambda comm: comm.level_id.send_email and comm.policy_id.attach_statement)
+        letters = self.filtered(lambda comm: comm.level_id.send_letter)
+        for report, communications in ((STATEMENT_REPORT, statements), (LETTER_REPORT, letters)):
+            if len(communications) < 2:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    streams, report_format = (
+                        self.env["ir.actions.report"].sudo()._pre_render_qweb_pdf(report, res_ids=communications.ids)
+                    )
+            except psycopg2.OperationalError:
+                raise
+            except Exception as error:
+                _logger.warning("credit_control: batch rendering of %s failed, one by one instead: %s", report, error)
+                continue
+            if report_format != "pdf":
+                continue  # tests render HTML, one document at a time
+            for communication_id in communications.ids:
+                stream = (streams.get(communication_id) or {}).get("stream")
+                if stream:
+                    pdfs[report, communication_id] = stream.getvalue()
+        return pdfs
+
+    def _send(self, pdfs=None):
         """Send this communication on the channels of its level, with fallbacks."""
         self.ensure_one()
         lines = self._included_lines()
@@ -224,7 +278,7 @@ class CreditDunningCommunication(models.Model):
         want_activity = False
         if level.send_email:
             if recipient.email:
-                vals.update(self._send_email(level, recipient))
+                vals.update(self._send_email(level, recipient, pdfs))
             else:
                 notes.append(
                     _("%(partner)s has no email address: a letter is prepared instead.", partner=partner.display_name)
@@ -232,7 +286,7 @@ class CreditDunningCommunication(models.Model):
                 want_letter = True
         if want_letter:
             if self._has_postal_address(recipient):
-                vals.update(self._make_letter())
+                vals.update(self._make_letter(pdfs))
             else:
                 notes.append(
                     _(
@@ -278,10 +332,13 @@ class CreditDunningCommunication(models.Model):
             "level": self.level_id.name,
         }
 
-    def _render_pdf(self, report_xmlid, name):
+    def _render_pdf(self, report_xmlid, name, pdfs=None):
         """Render a report of this communication as an attachment of it (PDF; HTML in tests
         unless ``force_report_rendering`` is in the context, as Odoo does)."""
-        content, report_format = self.env["ir.actions.report"].sudo()._render_qweb_pdf(report_xmlid, self.ids)
+        content = (pdfs or {}).get((report_xmlid, self.id))
+        report_format = "pdf"
+        if content is None:
+            content, report_format = self.env["ir.actions.report"].sudo()._render_qweb_pdf(report_xmlid, self.ids)
         return (
             self.env["ir.attachment"]
             .sudo()
@@ -300,7 +357,7 @@ class CreditDunningCommunication(models.Model):
     def _file_name(self, label):
         return "%s - %s - %s" % (label, self.partner_id.display_name, self.date)
 
-    def _send_email(self, level, recipient):
+    def _send_email(self, level, recipient, pdfs=None):
         """Queue the level's email to ``recipient`` with the statement attached."""
         template = level.mail_template_id
         if not template:
@@ -308,9 +365,7 @@ class CreditDunningCommunication(models.Model):
         attachment_ids = []
         statement = self.env["ir.attachment"]
         if self.policy_id.attach_statement:
-            statement = self._render_pdf(
-                "credit_control.action_report_credit_dunning_statement", self._file_name(_("Statement"))
-            )
+            statement = self._render_pdf(STATEMENT_REPORT, self._file_name(_("Statement")), pdfs)
             attachment_ids.append(statement.id)
         self.recipient_id = recipient
         mail_id = template.sudo().send_mail(
@@ -321,8 +376,8 @@ class CreditDunningCommunication(models.Model):
             mail.attachment_ids = [fields.Command.link(attachment_id) for attachment_id in attachment_ids]
         return {"mail_id": mail_id, "channel_email": True, "statement_attachment_id": statement.id}
 
-    def _make_letter(self):
-        letter = self._render_pdf("credit_control.action_report_credit_dunning_letter", self._file_name(_("Letter")))
+    def _make_letter(self, pdfs=None):
+        letter = self._render_pdf(LETTER_REPORT, self._file_name(_("Letter")), pdfs)
         return {"letter_attachment_id": letter.id, "channel_letter": True}
 
     def _phone_check(self, recipient):
@@ -630,7 +685,7 @@ class CreditDunningCommunication(models.Model):
         return True
 
     def action_print_letter(self):
-        return self.env.ref("credit_control.action_report_credit_dunning_letter").report_action(self)
+        return self.env.ref(LETTER_REPORT).report_action(self)
 
     def action_open_fee_invoice(self):
         self.ensure_one()

@@ -28,10 +28,13 @@ RUN_STATES = [
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
-# Communications sent per batch (a commit between batches in the cron path).
+# Communications sent per batch (one savepoint each; the wizard sends all batches at once).
 SEND_BATCH_SIZE = 200
-# Batches per cron call: Odoo commits and calls the cron again while work remains.
-CRON_BATCHES_PER_CALL = 5
+# The cron sends small batches for about this long per call; Odoo commits after each call and
+# calls again while work remains (a PDF takes about a second: calls stay well under the
+# workers' time limit, and a crash loses one call's work at most).
+CRON_BATCH_SIZE = 20
+CRON_SECONDS_PER_CALL = 45
 # Customers whose communications and lines are written per INSERT.
 PREPARE_BATCH_SIZE = 5000
 # One selected item: a tuple (light on memory for hundreds of thousands of items).
@@ -499,14 +502,15 @@ class CreditDunningRun(models.Model):
             domain = [*domain, "|", ("state", "=", "draft"), ("attempt_count", "<", MAX_ATTEMPTS)]
         return self.env["credit.dunning.communication"].search(domain, order="id")
 
-    def _execute(self, batch_size=SEND_BATCH_SIZE, max_batches=None):
+    def _execute(self, batch_size=SEND_BATCH_SIZE, max_batches=None, time_budget=None):
         """Send the run's communications not sent yet, in batches; returns how many were handled.
 
         Each batch runs in a savepoint: a crash in the middle of a batch leaves that batch
         untouched (as a killed worker would), the run is marked failed with the error, and
         calling ``_execute`` again goes on where it stopped — sent communications are never
-        sent twice. ``max_batches`` bounds the work of one call: the cron sends a few batches
-        per call and Odoo commits between calls; the wizard sends everything at once.
+        sent twice. ``max_batches`` and ``time_budget`` (seconds) bound the work of one call:
+        the cron sends batches for a while per call and Odoo commits between calls; the wizard
+        sends everything at once.
         """
         self.ensure_one()
         if self.state in ("done", "cancelled"):
@@ -527,10 +531,12 @@ class CreditDunningRun(models.Model):
                 with self.env.cr.savepoint():
                     communications = self._lock_pending(batch_ids)
                     communications._refresh_from_lines()
-                    communications._send_all()
+                    communications._send_all(communications._prerender_pdfs())
                     self.env.flush_all()
                 handled += len(batch_ids)
                 if max_batches and batch_number >= max_batches:
+                    break
+                if time_budget and time.monotonic() - start >= time_budget:
                     break
         except Exception as error:
             _logger.exception("credit_control: dunning run %s stopped", self.name)
@@ -643,13 +649,13 @@ class CreditDunningRun(models.Model):
 
     @api.model
     def _cron_run_dunning(self):
-        """Daily: one run per company, sent a few batches per call.
+        """Daily: one run per company, sent for a while per call.
 
         Odoo commits after each call and calls again while work remains, so a crash loses
         one batch at most, and the next call (or the next day) resumes the run.
         """
         today = fields.Date.context_today(self)
-        budget = CRON_BATCHES_PER_CALL
+        deadline = time.monotonic() + CRON_SECONDS_PER_CALL
         done = remaining = 0
         for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             runs = self.sudo().with_company(company)
@@ -659,7 +665,11 @@ class CreditDunningRun(models.Model):
                 [
                     ("company_id", "=", company.id),
                     "|",
+                    "|",
                     ("state", "=", "running"),
+                    "&",
+                    ("state", "=", "previewed"),
+                    ("trigger", "=", "cron"),
                     "&",
                     ("state", "=", "failed"),
                     ("last_attempt_date", "<", today),
@@ -674,11 +684,10 @@ class CreditDunningRun(models.Model):
                 else:
                     run._finish(0.0)
             for run in to_send:
-                if budget:
-                    handled = run._execute(max_batches=budget)
-                    budget = max(budget - max(1, -(-handled // SEND_BATCH_SIZE)), 0)
-                    done += handled
-                if run.state == "running":
+                time_left = deadline - time.monotonic()
+                if time_left > 0 or not done:  # at least one batch per call, so that work goes on
+                    done += run._execute(batch_size=CRON_BATCH_SIZE, time_budget=max(time_left, 0.001))
+                if run.state in ("previewed", "running"):
                     remaining += len(run._pending_communications())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 

@@ -6,9 +6,10 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..models.credit_dunning_communication import wkhtmltopdf_renders_batches
 from .common import CreditControlCommon
 
 RUN_LOGGER = "odoo.addons.credit_control.models.credit_dunning_run"
@@ -272,10 +273,10 @@ class TestDunningRun(DunningCommon):
         send_email = communication_class._send_email
         crashing = customers[1]
 
-        def send_or_crash(communication, level, recipient):
+        def send_or_crash(communication, level, recipient, pdfs=None):
             if communication.partner_id == crashing:
                 raise psycopg2.OperationalError("server closed the connection unexpectedly")
-            return send_email(communication, level, recipient)
+            return send_email(communication, level, recipient, pdfs)
 
         with patch.object(communication_class, "_send_email", send_or_crash), mute_logger(RUN_LOGGER):
             run._execute(batch_size=1)
@@ -299,10 +300,10 @@ class TestDunningRun(DunningCommon):
         communication_class = self.registry["credit.dunning.communication"]
         render = communication_class._render_pdf
 
-        def broken_render(communication, report, name):
+        def broken_render(communication, report, name, pdfs=None):
             if communication.partner_id == other:
                 raise UserError(self.env._("The PDF engine is not responding."))
-            return render(communication, report, name)
+            return render(communication, report, name, pdfs)
 
         with patch.object(communication_class, "_render_pdf", broken_render), mute_logger(COMMUNICATION_LOGGER):
             run = self.run_dunning()
@@ -354,6 +355,26 @@ class TestDunningRun(DunningCommon):
             runs._cron_run_dunning()
         self.assertEqual(runs.search_count([("trigger", "=", "cron"), ("company_id", "=", self.company.id)]), 1)
         self.assertEqual(len(self.mails_of(self.customer)), 1)
+
+    def test_cron_sends_in_short_calls(self):
+        customers = self.customer | self.new_customer("Beta Stores") | self.new_customer("Gamma Foods")
+        for partner in customers:
+            self.invoice_due(partner, 100.0, -10)
+        runs = self.env["credit.dunning.run"]
+        module = "odoo.addons.credit_control.models.credit_dunning_run"
+        states = []
+        # real time (not frozen): the calls are bounded by the clock
+        with patch(module + ".CRON_BATCH_SIZE", 1), patch(module + ".CRON_SECONDS_PER_CALL", 0.000001):
+            for _call in range(6):  # Odoo calls again (and commits) while work remains
+                runs._cron_run_dunning()
+                run = runs.search([("trigger", "=", "cron"), ("company_id", "=", self.company.id)])
+                states.append((run.state, run.sent_count))
+                if run.state == "done":
+                    break
+        self.assertEqual(len(run), 1, "the calls of one day share one run")
+        self.assertEqual(states[-1], ("done", 3))
+        self.assertGreaterEqual(len(states), 3, "one communication per call at most")
+        self.assertEqual(len(self.mails_of(customers)), 3)
 
     def test_levels_reached_for_scoring_and_filters(self):
         other = self.new_customer("Beta Stores")
@@ -547,17 +568,43 @@ class TestDunningChannels(DunningCommon):
         self.assertIn("200.00\xa0€", body)
         self.assertIn("$\xa0100.00", body)
 
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestDunningPdf(DunningCommon, HttpCase):
+    """Statements and letters rendered by wkhtmltopdf. An HttpCase, as Odoo's own report tests:
+    wkhtmltopdf fetches the report's assets from the test server, which must see the test's
+    transaction (in a plain TransactionCase on a fresh database it waits for ever)."""
+
     def test_statement_pdf_attached_to_email(self):
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
             self.skipTest("wkhtmltopdf is not installed or not working: the PDF cannot be rendered here")
+        other = self.new_customer("Beta Stores")
         self.invoice_due(self.customer, 100.0, -10)
+        self.invoice_due(other, 250.0, -31)
         run = self.preview()
-        run.with_user(self.accountant).with_context(force_report_rendering=True).action_send()
-        attachment = self.mails_of(self.customer).attachment_ids
-        self.assertEqual(len(attachment), 1)
-        self.assertTrue(attachment.name.endswith(".pdf"))
-        self.assertEqual(attachment.mimetype, "application/pdf")
-        self.assertTrue(attachment.raw.startswith(b"%PDF"), "the statement is a real PDF")
+        report_class = self.registry["ir.actions.report"]
+        run_wkhtmltopdf = report_class._run_wkhtmltopdf
+        calls = []
+
+        def counted(report, *args, **kwargs):
+            calls.append(args)
+            return run_wkhtmltopdf(report, *args, **kwargs)
+
+        with patch.object(report_class, "_run_wkhtmltopdf", counted):
+            run.with_user(self.accountant).with_context(force_report_rendering=True).action_send()
+        statements = self.mails_of(self.customer | other).attachment_ids
+        self.assertEqual(len(statements), 2, "one statement per customer")
+        for attachment in statements:
+            self.assertTrue(attachment.name.endswith(".pdf"))
+            self.assertEqual(attachment.mimetype, "application/pdf")
+            self.assertTrue(attachment.raw.startswith(b"%PDF"), "the statement is a real PDF")
+        self.assertNotEqual(statements[0].raw, statements[1].raw)
+        letter = self.communication(run, other).letter_attachment_id
+        self.assertTrue(letter.raw.startswith(b"%PDF"), "the final notice's letter is a real PDF")
+        if wkhtmltopdf_renders_batches():
+            self.assertEqual(len(calls), 2, "the two statements in one wkhtmltopdf call, then the letter")
+        else:  # Debian's wkhtmltopdf (unpatched Qt) takes one document per call
+            self.assertEqual(len(calls), 3, "each document rendered on its own")
 
 
 @tagged("post_install", "-at_install", "credit_control")
