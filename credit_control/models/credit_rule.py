@@ -20,6 +20,7 @@ PARTNER_FIELDS = [
     "credit_limit_temp_expiry",
     "credit_hold",
     "credit_blacklisted",
+    "credit_registry_status",
 ]
 COMPANY_FIELDS = [
     "currency_id",
@@ -27,6 +28,7 @@ COMPANY_FIELDS = [
     "credit_overdue_check",
     "credit_overdue_tolerance_days",
     "credit_overdue_tolerance_amount",
+    "credit_registry_hold",
 ]
 
 
