@@ -6,17 +6,7 @@ these, so every rule of the scorecard is tested without a database.
 
 from dataclasses import dataclass
 
-from .registry.status import ACTIVE, DISSOLVED, INACTIVE, INSOLVENCY_LIQUIDATION
-
 MAX_POINTS = 100.0
-
-# Registry statuses as a 0-100 "health" raw value (unknown stays unknown: neutral points).
-REGISTRY_HEALTH = {
-    ACTIVE: 100.0,
-    INACTIVE: 40.0,
-    INSOLVENCY_LIQUIDATION: 10.0,
-    DISSOLVED: 0.0,
-}
 
 # The manual rating a credit manager gives, as a 0-100 raw value.
 MANUAL_RATING_VALUES = {

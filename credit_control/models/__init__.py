@@ -1,33 +1,8 @@
-from . import (
-    account_move,
-    credit_aging,
-    credit_aging_bucket,
-    credit_aging_line,
-    credit_aging_report,
-    credit_aging_snapshot,
-    credit_aging_snapshot_bucket,
-    credit_alert,
-    credit_dunning_communication,
-    credit_dunning_level,
-    credit_dunning_line,
-    credit_dunning_policy,
-    credit_dunning_run,
-    credit_exposure,
-    credit_hold,
-    credit_hold_reason,
-    credit_registry_provider,
-    credit_registry_snapshot,
-    credit_rule,
-    credit_score,
-    credit_score_figures,
-    credit_scorecard,
-    credit_scorecard_factor,
-    credit_scorecard_factor_band,
-    credit_scorecard_grade,
-    payment_transaction,
-    res_company,
-    res_config_settings,
-    res_partner,
-    sale_order,
-    sale_order_line,
-)
+# isort: skip_file
+# The credit core first, then each feature in dependency order: a feature re-inherits the
+# models of the core (and of the features before it) in its own package.
+from . import core
+from . import aging
+from . import scoring
+from . import dunning
+from . import registry

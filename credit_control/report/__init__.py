@@ -1,1 +1,1 @@
-from . import aging_xlsx
+from . import aging

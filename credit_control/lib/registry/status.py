@@ -144,3 +144,12 @@ def worst(statuses):
     An unknown answer (an outage, a word missing from a table) never hides a known one.
     """
     return max((status for status in statuses if status in SEVERITY), key=SEVERITY.get, default=UNKNOWN)
+
+
+# Registry statuses as a 0-100 "health" raw value (unknown stays unknown: neutral points).
+HEALTH = {
+    ACTIVE: 100.0,
+    INACTIVE: 40.0,
+    INSOLVENCY_LIQUIDATION: 10.0,
+    DISSOLVED: 0.0,
+}

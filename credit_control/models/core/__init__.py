@@ -1,0 +1,12 @@
+# isort: skip_file
+from . import credit_exposure
+from . import credit_rule
+from . import credit_hold_reason
+from . import credit_hold
+from . import credit_alert
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import sale_order
+from . import sale_order_line
+from . import payment_transaction

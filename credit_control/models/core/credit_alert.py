@@ -1,0 +1,141 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ALERT_STATES = [
+    ("new", "New"),
+    ("acknowledged", "Acknowledged"),
+]
+
+
+class CreditAlert(models.Model):
+    """An early warning about a customer's credit, raised once per event.
+
+    Every producer (scoring, registry, dunning, exposure checks) passes an ``event_key`` that
+    names the event; an alert whose (company, customer, type, key) already exists is never
+    raised again, so a cron that runs every day does not flood anyone.
+    """
+
+    _name = "credit.alert"
+    _description = "Credit Alert"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    alert_type = fields.Selection(selection="_get_alert_types", string="Type", required=True, readonly=True, index=True)
+    event_key = fields.Char(
+        required=True, readonly=True, help="Names the event, so that the same event never raises two alerts."
+    )
+    message = fields.Text(readonly=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True, index=True)
+    state = fields.Selection(ALERT_STATES, default="new", required=True, readonly=True, index=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", readonly=True, index=True, help="The customer's salesperson."
+    )
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True)
+    acknowledged_date = fields.Datetime(string="Acknowledged On", readonly=True)
+
+    _sql_constraints = [
+        (
+            "event_unique",
+            "unique(company_id, partner_id, alert_type, event_key)",
+            "This event has already raised an alert for this customer.",
+        ),
+    ]
+
+    @api.model
+    def _get_alert_types(self):
+        """[(type, label)] of the alerts the features raise; each extends it with ``super()``."""
+        return []
+
+    @api.depends("alert_type", "partner_id")
+    def _compute_name(self):
+        labels = dict(self._get_alert_types())
+        for alert in self:
+            alert.name = "%s: %s" % (labels.get(alert.alert_type, ""), alert.partner_id.display_name or "")
+
+    # ------------------------------------------------------------------
+    # Raising
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _raise_alerts(self, vals_list):
+        """Create the alerts whose event is new and notify the responsible people.
+
+        ``vals_list``: dicts with partner_id (commercial partner), company_id, alert_type,
+        event_key and message. Returns the created alerts (events already raised are skipped,
+        also duplicates inside ``vals_list``).
+        """
+        if not vals_list:
+            return self.browse()
+        keys = {(v["company_id"], v["partner_id"], v["alert_type"], v["event_key"]): v for v in vals_list}
+        existing = self._existing_event_keys(keys)
+        new_vals = [vals for key, vals in keys.items() if key not in existing]
+        if not new_vals:
+            return self.browse()
+        partners = self.env["res.partner"].browse({vals["partner_id"] for vals in new_vals})
+        salesperson = {partner.id: partner.user_id.id for partner in partners}
+        alerts = self.create([dict(vals, user_id=salesperson.get(vals["partner_id"]) or False) for vals in new_vals])
+        alerts._notify_responsible()
+        return alerts
+
+    def _existing_event_keys(self, keys):
+        """The (company, partner, type, key) tuples among ``keys`` that already raised an alert."""
+        self.env.cr.execute(
+            """
+            SELECT company_id, partner_id, alert_type, event_key
+              FROM credit_alert
+             WHERE partner_id = ANY(%s) AND event_key = ANY(%s)
+            """,
+            [list({key[1] for key in keys}), list({key[3] for key in keys})],
+        )
+        return set(self.env.cr.fetchall())
+
+    def _notify_responsible(self):
+        """Post each alert to the customer's salesperson and the company's credit managers."""
+        for company, alerts in self.grouped("company_id").items():
+            company_managers = company._get_credit_managers()
+            for alert in alerts:
+                recipients = (company_managers | alert.user_id).partner_id
+                alert.message_subscribe(partner_ids=recipients.ids)
+                alert.message_post(
+                    body=alert.message or alert.name,
+                    subject=alert.name,
+                    subtype_xmlid="credit_control.mt_credit_alert",
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        """Mark the alerts as seen and dealt with."""
+        if not self.env.user.has_group("credit_control.group_credit_user"):
+            raise UserError(_("Only credit users can acknowledge credit alerts."))
+        self.filtered(lambda alert: alert.state == "new").write(
+            {
+                "state": "acknowledged",
+                "acknowledged_by_id": self.env.user.id,
+                "acknowledged_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_reopen(self):
+        self.filtered(lambda alert: alert.state == "acknowledged").write(
+            {"state": "new", "acknowledged_by_id": False, "acknowledged_date": False}
+        )
+        return True
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,304 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL, create_index
+
+from ...lib.limits import CreditFigures, net_overdue, overdue_cutoff
+
+# The open receivable of an item is its residual in company currency; an item is open
+# while it is posted and not fully reconciled. These fragments are shared by the figure
+# query and the drill-down so that both always speak of the same lines.
+_ORDER_LINE_OPEN_AMOUNT = SQL(
+    """sol.price_total * (sol.product_uom_qty - sol.qty_invoiced) / sol.product_uom_qty
+       / COALESCE(NULLIF(so.currency_rate, 0), 1)"""
+)
+_ORDER_LINE_IS_OPEN = SQL(
+    """sol.display_type IS NULL
+       AND sol.is_downpayment IS NOT TRUE
+       AND sol.product_uom_qty > 0
+       AND sol.qty_invoiced < sol.product_uom_qty"""
+)
+
+
+def _id_filter(column, ids):
+    """``column = ANY(ids)``, or every partner when ``ids`` is None."""
+    return SQL("%s IS NOT NULL", column) if ids is None else SQL("%s = ANY(%s)", column, list(ids))
+
+
+class CreditExposure(models.AbstractModel):
+    """The few SQL queries behind every credit figure, for many partners at once.
+
+    Every method takes a whole set of commercial partners (or orders) and runs a fixed
+    number of queries, whatever the size of the set: the confirmation path, the partner
+    list and the later batch jobs all read the figures from here.
+    """
+
+    _name = "credit.exposure"
+    _description = "Credit Exposure Figures"
+
+    def init(self):
+        # Open receivable items are found through Odoo's own partial index
+        # account_move_line__unreconciled_index (account_id, partner_id): the figure query
+        # gives the receivable accounts and the partners' own ids (see bench/README.md).
+        create_index(
+            self.env.cr,
+            "credit_control_move_draft_partner_idx",
+            "account_move",
+            ["commercial_partner_id", "company_id"],
+            where="state = 'draft'",
+        )
+        create_index(
+            self.env.cr,
+            "credit_control_so_confirmed_invoice_partner_idx",
+            "sale_order",
+            ["partner_invoice_id", "company_id"],
+            where="state = 'sale'",
+        )
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_figures(self, partners, company, exclude_orders=None, today=None):
+        """Return {commercial partner id: CreditFigures} for ``partners`` in ``company``.
+
+        ``partners`` None means every customer with a figure in the company (batch jobs,
+        the whole customer list): the same queries without a list of ids to filter on.
+        ``exclude_orders`` are left out of the confirmed orders figure: the orders being
+        checked are added by the caller with their own amount.
+        """
+        self.env.flush_all()
+        if partners is None:
+            partner_ids = member_ids = None
+            commercial_of = self._member_partner_ids(None)
+            figures = defaultdict(CreditFigures)
+        else:
+            partner_ids = sorted(set(partners.commercial_partner_id.ids))
+            figures = {partner_id: CreditFigures() for partner_id in partner_ids}
+            if not partner_ids:
+                return figures
+            commercial_of = self._member_partner_ids(partner_ids)
+            member_ids = list(commercial_of)
+        today = today or fields.Date.context_today(self)
+        cutoff = overdue_cutoff(today, company.credit_overdue_tolerance_days)
+        oldest_dates = {}
+        for member_id, receivable, overdue, overdue_beyond, oldest in self._query_receivables(
+            member_ids, company, today, cutoff
+        ):
+            figure = figures[commercial_of[member_id]]
+            figure.receivable += receivable or 0.0
+            figure.overdue += overdue or 0.0
+            figure.overdue_beyond_tolerance += overdue_beyond or 0.0
+            if oldest:
+                oldest_dates.setdefault(commercial_of[member_id], []).append(oldest)
+        for partner_id, figure in figures.items():
+            # unapplied payments and credit notes of the whole entity net its overdue
+            figure.overdue = net_overdue(figure.overdue, figure.receivable)
+            figure.overdue_beyond_tolerance = net_overdue(figure.overdue_beyond_tolerance, figure.receivable)
+            figure.oldest_overdue_date = min(oldest_dates[partner_id]) if figure.overdue else None
+        for partner_id, amount in self._query_draft_invoices(partner_ids, company):
+            figures[partner_id].draft_invoices = amount or 0.0
+        exclude_ids = exclude_orders.ids if exclude_orders else []
+        for member_id, amount in self._query_orders_to_invoice(member_ids, company, exclude_ids):
+            figures[commercial_of[member_id]].orders_to_invoice += amount or 0.0
+        return dict(figures)
+
+    def _member_partner_ids(self, commercial_partner_ids):
+        """{partner id: commercial partner id} of the commercial partners and their contacts.
+
+        Items are then filtered on their own partner_id (indexed) rather than through a join
+        on the commercial partner, which made PostgreSQL scan every partner (bench/README.md).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, commercial_partner_id FROM res_partner WHERE %s",
+                _id_filter(SQL("commercial_partner_id"), commercial_partner_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _receivable_account_ids(self):
+        self.env.cr.execute(SQL("SELECT id FROM account_account WHERE account_type = 'asset_receivable'"))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _query_receivables(self, member_ids, company, today, cutoff):
+        """Open receivable, overdue, overdue beyond tolerance and oldest overdue due date."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT aml.partner_id,
+                   SUM(aml.amount_residual),
+                   SUM(aml.amount_residual) FILTER (
+                       WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(today)s),
+                   SUM(aml.amount_residual) FILTER (
+                       WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(cutoff)s),
+                   MIN(COALESCE(aml.date_maturity, aml.date)) FILTER (
+                       WHERE aml.amount_residual > 0 AND COALESCE(aml.date_maturity, aml.date) < %(today)s)
+              FROM account_move_line aml
+             WHERE %(member_filter)s
+               AND aml.account_id = ANY(%(account_ids)s)
+               AND aml.company_id = %(company_id)s
+               AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+               AND aml.parent_state = 'posted'
+          GROUP BY aml.partner_id
+            """,
+                member_filter=_id_filter(SQL("aml.partner_id"), member_ids),
+                account_ids=self._receivable_account_ids(),
+                company_id=company.id,
+                today=today,
+                cutoff=cutoff,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _query_draft_invoices(self, partner_ids, company):
+        """Draft customer invoices net of draft refunds, in company currency."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
+              FROM account_move m
+             WHERE %(partner_filter)s
+               AND m.company_id = %(company_id)s
+               AND m.state = 'draft'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+          GROUP BY m.commercial_partner_id
+            """,
+                partner_filter=_id_filter(SQL("m.commercial_partner_id"), partner_ids),
+                company_id=company.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _query_orders_to_invoice(self, member_ids, company, exclude_order_ids):
+        """Confirmed orders' amounts not invoiced yet (tax included), in company currency."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT so.partner_invoice_id, SUM(%(amount)s)
+              FROM sale_order so
+              JOIN sale_order_line sol ON sol.order_id = so.id
+             WHERE %(member_filter)s
+               AND so.company_id = %(company_id)s
+               AND so.state = 'sale'
+               AND so.id != ALL(%(exclude_ids)s)
+               AND %(line_is_open)s
+          GROUP BY so.partner_invoice_id
+            """,
+                amount=_ORDER_LINE_OPEN_AMOUNT,
+                line_is_open=_ORDER_LINE_IS_OPEN,
+                member_filter=_id_filter(SQL("so.partner_invoice_id"), member_ids),
+                company_id=company.id,
+                exclude_ids=list(exclude_order_ids),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _get_order_amounts(self, orders):
+        """Return {order id: amount not invoiced yet, tax included, in company currency}.
+
+        For a quotation that is its whole total; for a confirmed order what is left to invoice.
+        """
+        amounts = dict.fromkeys(orders.ids, 0.0)
+        if not orders:
+            return amounts
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT so.id, SUM(%(amount)s)
+              FROM sale_order so
+              JOIN sale_order_line sol ON sol.order_id = so.id
+             WHERE so.id = ANY(%(order_ids)s)
+               AND %(line_is_open)s
+          GROUP BY so.id
+            """,
+                amount=_ORDER_LINE_OPEN_AMOUNT,
+                line_is_open=_ORDER_LINE_IS_OPEN,
+                order_ids=orders.ids,
+            )
+        )
+        amounts.update({order_id: amount or 0.0 for order_id, amount in self.env.cr.fetchall()})
+        return amounts
+
+    @api.model
+    def _get_orders_to_invoice_ids(self, partner, company):
+        """Ids of the confirmed orders behind a partner's orders-to-invoice figure."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT so.id
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_invoice_id
+              JOIN sale_order_line sol ON sol.order_id = so.id
+             WHERE p.commercial_partner_id = %(partner_id)s
+               AND so.company_id = %(company_id)s
+               AND so.state = 'sale'
+               AND %(line_is_open)s
+            """,
+                line_is_open=_ORDER_LINE_IS_OPEN,
+                partner_id=partner.commercial_partner_id.id,
+                company_id=company.id,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------
+    # Concurrency
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _lock_partners(self, partners):
+        """Serialise credit checks of the same commercial partners across transactions.
+
+        The rows are locked in id order (no deadlock between two checks) and touched, so
+        that a concurrent REPEATABLE READ transaction that checked the same partner fails
+        with a serialization error and is retried by Odoo, then sees the first one's order.
+        """
+        partner_ids = sorted(set(partners.commercial_partner_id.ids))
+        if not partner_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE res_partner SET write_date = write_date
+             WHERE id IN (SELECT id FROM res_partner
+                           WHERE id = ANY(%(partner_ids)s)
+                        ORDER BY id
+                      FOR NO KEY UPDATE)
+            """,
+                partner_ids=partner_ids,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Drill-down domains (the same lines as the figures)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _receivable_lines_domain(self, partner, company, overdue_only=False):
+        domain = [
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("reconciled", "=", False),
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+        ]
+        if overdue_only:
+            domain += [
+                ("amount_residual", ">", 0),
+                ("date_maturity", "<", fields.Date.context_today(self)),
+            ]
+        return domain
+
+    @api.model
+    def _draft_invoices_domain(self, partner, company):
+        return [
+            ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("state", "=", "draft"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+        ]

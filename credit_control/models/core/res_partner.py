@@ -1,0 +1,298 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ...lib.limits import CreditFigures, available_credit, days_past_due, effective_limit
+
+CREDIT_READ_GROUPS = "account.group_account_invoice,account.group_account_readonly,credit_control.group_credit_user"
+CREDIT_MANAGER_FIELDS = [
+    "credit_limit",
+    "credit_limit_temp_increase",
+    "credit_limit_temp_expiry",
+    "credit_hold",
+    "credit_hold_reason",
+    "credit_blacklisted",
+    "credit_blacklist_reason",
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Odoo's own company-dependent limit, tracked and readable by credit users.
+    credit_limit = fields.Float(tracking=True, groups=CREDIT_READ_GROUPS)
+    credit_limit_temp_increase = fields.Float(
+        string="Temporary Increase",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
+        groups=CREDIT_READ_GROUPS,
+        help="Added to the credit limit up to and including the expiry date.",
+    )
+    credit_limit_temp_expiry = fields.Date(
+        string="Increase Expires On",
+        company_dependent=True,
+        copy=False,
+        tracking=True,
+        groups=CREDIT_READ_GROUPS,
+    )
+    credit_hold = fields.Boolean(
+        copy=False,
+        tracking=True,
+        groups=CREDIT_READ_GROUPS,
+        help="Hold every order of this customer at confirmation until a credit manager releases it.",
+    )
+    credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS)
+    credit_blacklisted = fields.Boolean(
+        string="Blacklisted",
+        copy=False,
+        tracking=True,
+        groups=CREDIT_READ_GROUPS,
+        help="Never sell on credit to this customer: every order is held at confirmation.",
+    )
+    credit_blacklist_reason = fields.Char(
+        string="Blacklist Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS
+    )
+
+    # Figures of the commercial entity in the current company (batch SQL, not stored).
+    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_currency_id")
+    credit_limit_effective = fields.Monetary(
+        string="Limit in Force",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+        help="Credit limit plus any unexpired temporary increase.",
+    )
+    credit_receivable = fields.Monetary(
+        string="Open Receivables",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+    )
+    credit_draft_invoices = fields.Monetary(
+        string="Draft Invoices",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+    )
+    credit_orders_to_invoice = fields.Monetary(
+        string="Orders to Invoice",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+    )
+    credit_exposure = fields.Monetary(
+        string="Exposure",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+        help="Open receivables + draft invoices net of refunds + confirmed orders not invoiced yet.",
+    )
+    credit_available = fields.Monetary(
+        string="Available Credit",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+    )
+    credit_overdue = fields.Monetary(
+        string="Overdue",
+        compute="_compute_credit_figures",
+        currency_field="credit_currency_id",
+        groups=CREDIT_READ_GROUPS,
+    )
+    credit_overdue_days = fields.Integer(
+        string="Days Past Due",
+        compute="_compute_credit_figures",
+        groups=CREDIT_READ_GROUPS,
+        help="Days since the due date of the oldest overdue item.",
+    )
+    credit_hold_count = fields.Integer(compute="_compute_credit_hold_count", groups=CREDIT_READ_GROUPS)
+    credit_is_manager = fields.Boolean(
+        compute="_compute_credit_is_manager", help="Whether the current user may change credit settings."
+    )
+
+    @api.depends_context("uid")
+    def _compute_credit_is_manager(self):
+        self.credit_is_manager = self.env.user.has_group("credit_control.group_credit_manager")
+
+    @api.depends_context("company")
+    def _compute_credit_currency_id(self):
+        self.credit_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    @api.depends("credit_limit", "credit_limit_temp_increase", "credit_limit_temp_expiry")
+    def _compute_credit_figures(self):
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        commercials = self.commercial_partner_id._origin.filtered("id")
+        figures = self.env["credit.exposure"].sudo()._get_figures(commercials, company, today=today)
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            figure = figures.get(commercial._origin.id) or CreditFigures()
+            limit = commercial._credit_limit_in_force(today)
+            partner.credit_limit_effective = limit
+            partner.credit_receivable = figure.receivable
+            partner.credit_draft_invoices = figure.draft_invoices
+            partner.credit_orders_to_invoice = figure.orders_to_invoice
+            partner.credit_exposure = figure.exposure
+            partner.credit_available = available_credit(limit, figure.exposure)
+            partner.credit_overdue = figure.overdue
+            partner.credit_overdue_days = days_past_due(figure.oldest_overdue_date, today)
+
+    def _credit_limit_in_force(self, today):
+        """The limit of this commercial partner in the current company: its limit plus any
+        unexpired temporary increase. The one place the limit in force is computed."""
+        self.ensure_one()
+        return effective_limit(self.credit_limit, self.credit_limit_temp_increase, self.credit_limit_temp_expiry, today)
+
+    def _compute_credit_hold_count(self):
+        commercials = self.commercial_partner_id._origin.filtered("id")
+        counts = dict(
+            self.env["credit.hold"]._read_group(
+                [("partner_id", "in", commercials.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_hold_count = counts.get(partner.commercial_partner_id._origin, 0)
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            field for field in self._get_credit_manager_fields() if field != "credit_limit"
+        ]
+
+    @api.model
+    def _get_credit_manager_fields(self):
+        """Fields only a credit manager may change; contacts share them with their commercial entity.
+
+        Features add theirs with ``super()``."""
+        return list(CREDIT_MANAGER_FIELDS)
+
+    # ------------------------------------------------------------------
+    # Who may change credit settings, and with which values
+    # ------------------------------------------------------------------
+
+    @api.constrains("credit_limit", "credit_limit_temp_increase")
+    def _check_credit_limit_not_negative(self):
+        for partner in self:
+            if partner.credit_limit < 0 or partner.credit_limit_temp_increase < 0:
+                raise ValidationError(
+                    _(
+                        "The credit limit and its temporary increase of %s cannot be negative.",
+                        partner.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        manager_fields = self._get_credit_manager_fields()
+        for vals in vals_list:
+            if any(vals.get(name) for name in manager_fields):
+                self._check_credit_manager()
+            self._check_credit_temp_increase(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        changing = [name for name in self._get_credit_manager_fields() if name in vals]
+        if changing and self._credit_values_change(vals, changing):
+            self._check_credit_manager()
+            self._check_credit_temp_increase(vals)
+        return super().write(vals)
+
+    def _credit_values_change(self, vals, names):
+        """Whether ``vals`` really changes a credit field of some partner.
+
+        Commercial sync copies the commercial entity's values onto its contacts: a value
+        equal to the partner's own, or to its commercial entity's, is no change.
+        """
+        for partner in self.sudo():
+            commercial = partner.commercial_partner_id
+            for name in names:
+                field = self._fields[name]
+                new = field.convert_to_cache(vals[name], partner)
+                if new == field.convert_to_cache(partner[name], partner):
+                    continue
+                if commercial != partner and new == field.convert_to_cache(commercial[name], partner):
+                    continue
+                return True
+        return False
+
+    def _check_credit_manager(self):
+        if self.env.su or self.env.user.has_group("credit_control.group_credit_manager"):
+            return
+        raise AccessError(_("Only credit managers can change credit limits, credit holds and blacklists."))
+
+    def _check_credit_temp_increase(self, vals):
+        """A temporary increase needs an expiry date, and that date cannot be past."""
+        if "credit_limit_temp_expiry" not in vals and "credit_limit_temp_increase" not in vals:
+            return
+        expiry = vals.get("credit_limit_temp_expiry")
+        if expiry and fields.Date.to_date(expiry) < fields.Date.context_today(self):
+            raise ValidationError(_("The temporary credit increase cannot expire in the past."))
+        if not vals.get("credit_limit_temp_increase"):
+            return
+        if "credit_limit_temp_expiry" in vals:
+            has_expiry = bool(expiry)
+        else:
+            has_expiry = bool(self) and all(self.sudo().mapped("credit_limit_temp_expiry"))
+        if not has_expiry:
+            raise ValidationError(_("A temporary credit increase needs an expiry date."))
+
+    # ------------------------------------------------------------------
+    # Drill-down from the Credit tab
+    # ------------------------------------------------------------------
+
+    def _credit_action(self, name, res_model, domain, views=None, context=None):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": res_model,
+            "view_mode": "list,form",
+            "views": views or [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": dict(context or {}, create=False),
+        }
+
+    def action_view_credit_receivables(self):
+        self.ensure_one()
+        return self._credit_action(
+            _("Open Receivables of %s", self.commercial_partner_id.display_name),
+            "account.move.line",
+            self.env["credit.exposure"]._receivable_lines_domain(self, self.env.company),
+            views=[(self.env.ref("account.view_move_line_tree").id, "list"), (False, "form")],
+        )
+
+    def action_view_credit_overdue(self):
+        self.ensure_one()
+        return self._credit_action(
+            _("Overdue Items of %s", self.commercial_partner_id.display_name),
+            "account.move.line",
+            self.env["credit.exposure"]._receivable_lines_domain(self, self.env.company, overdue_only=True),
+            views=[(self.env.ref("account.view_move_line_tree").id, "list"), (False, "form")],
+        )
+
+    def action_view_credit_draft_invoices(self):
+        self.ensure_one()
+        return self._credit_action(
+            _("Draft Invoices of %s", self.commercial_partner_id.display_name),
+            "account.move",
+            self.env["credit.exposure"]._draft_invoices_domain(self, self.env.company),
+            views=[(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")],
+        )
+
+    def action_view_credit_orders(self):
+        self.ensure_one()
+        order_ids = self.env["credit.exposure"]._get_orders_to_invoice_ids(self, self.env.company)
+        return self._credit_action(
+            _("Orders to Invoice of %s", self.commercial_partner_id.display_name),
+            "sale.order",
+            [("id", "in", order_ids)],
+        )
+
+    def action_view_credit_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"create": False}
+        return action

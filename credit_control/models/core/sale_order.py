@@ -1,0 +1,221 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from ...lib.limits import available_credit, is_unlimited
+from .credit_hold import HOLD_STATES
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    credit_hold_ids = fields.One2many("credit.hold", "order_id", string="Credit Holds", readonly=True)
+    credit_hold_count = fields.Integer(compute="_compute_credit_hold_count", compute_sudo=True)
+    credit_hold_state = fields.Selection(
+        HOLD_STATES,
+        string="Credit Hold",
+        compute="_compute_credit_hold_state",
+        store=True,
+        compute_sudo=True,
+        index="btree_not_null",
+        help="State of the order's latest credit hold, if it has one.",
+    )
+    # What the salesperson sees before clicking Confirm (computed as superuser: a
+    # salesperson has no access to receivables, but may know the credit left).
+    credit_currency_id = fields.Many2one(related="company_id.currency_id", string="Credit Currency")
+    credit_limit = fields.Monetary(
+        string="Customer Credit Limit",
+        compute="_compute_credit_figures",
+        compute_sudo=True,
+        currency_field="credit_currency_id",
+    )
+    credit_exposure = fields.Monetary(
+        string="Customer Exposure",
+        compute="_compute_credit_figures",
+        compute_sudo=True,
+        currency_field="credit_currency_id",
+        help="Open receivables, draft invoices and confirmed orders not invoiced yet, without this order.",
+    )
+    credit_available = fields.Monetary(
+        string="Available Credit",
+        compute="_compute_credit_figures",
+        compute_sudo=True,
+        currency_field="credit_currency_id",
+        help="Credit left for this customer before this order.",
+    )
+    credit_unlimited = fields.Boolean(compute="_compute_credit_figures", compute_sudo=True)
+    credit_check_warning = fields.Text(
+        compute="_compute_credit_figures",
+        compute_sudo=True,
+        help="Why confirming this quotation would put it on credit hold.",
+    )
+
+    @api.depends("credit_hold_ids")
+    def _compute_credit_hold_count(self):
+        for order in self:
+            order.credit_hold_count = len(order.credit_hold_ids)
+
+    @api.depends("credit_hold_ids.state")
+    def _compute_credit_hold_state(self):
+        for order in self:
+            order.credit_hold_state = order.credit_hold_ids.sorted("id")[-1:].state or False
+
+    @api.depends("partner_invoice_id", "company_id", "amount_total", "currency_rate", "state")
+    def _compute_credit_figures(self):
+        self.credit_limit = self.credit_exposure = self.credit_available = 0.0
+        self.credit_unlimited = False
+        self.credit_check_warning = False
+        orders = self.filtered(lambda o: o.partner_invoice_id and o.company_id)
+        exposure_service = self.env["credit.exposure"]
+        today = fields.Date.context_today(self)
+        for company, company_orders in orders.grouped("company_id").items():
+            company_orders = company_orders.with_company(company)
+            partners = company_orders.partner_invoice_id.commercial_partner_id._origin
+            figures = exposure_service._get_figures(partners, company, today=today)
+            # A confirmed order is inside its customer's exposure: show the figures without it.
+            confirmed = company_orders.filtered(lambda o: o.state == "sale")._origin
+            own_amounts = exposure_service._get_order_amounts(confirmed)
+            for order in company_orders:
+                partner = order.partner_invoice_id.commercial_partner_id._origin
+                figure = figures.get(partner.id)
+                if figure is None:  # a customer being created in the form
+                    continue
+                limit = partner.with_company(company)._credit_limit_in_force(today)
+                exposure = figure.exposure - own_amounts.get(order._origin.id, 0.0)
+                order.credit_limit = limit
+                order.credit_exposure = exposure
+                order.credit_unlimited = is_unlimited(partner.credit_limit, company.credit_no_limit_policy)
+                order.credit_available = available_credit(limit, exposure)
+            to_check = company_orders.filtered(lambda o: o.state in ("draft", "sent"))
+            if company.credit_hold_enabled and to_check:
+                results = self.env["credit.rule"]._evaluate_orders(to_check, cumulative=False)
+                for order, failures in results.items():
+                    if failures:
+                        order.credit_check_warning = "\n".join(f["message"] for f in failures)
+
+    def _format_amount(self, amount, currency=None):
+        self.ensure_one()
+        return formatLang(self.env, amount, currency_obj=currency or self.currency_id)
+
+    # ------------------------------------------------------------------
+    # Confirmation path
+    # ------------------------------------------------------------------
+
+    def action_confirm(self):
+        """Confirm the orders that pass the credit rules; hold the others.
+
+        A held order stays a quotation with a credit hold record: nothing is raised, so
+        the hold is kept, and the user gets a notification listing the reasons.
+        """
+        held = self._credit_hold_failed_orders()
+        to_confirm = self - held
+        result = super(SaleOrder, to_confirm).action_confirm() if to_confirm else True
+        if held:
+            return held._credit_hold_notification()
+        return result
+
+    def _credit_orders_to_check(self):
+        """Quotations of companies with credit holds enabled, unless fully paid online."""
+        return self.filtered(
+            lambda order: (
+                order.state in ("draft", "sent")
+                and order.company_id.credit_hold_enabled
+                and not order._credit_paid_by_transactions()
+            )
+        )
+
+    def _credit_paid_by_transactions(self):
+        self.ensure_one()
+        return (
+            self.amount_total > 0 and self.currency_id.compare_amounts(self.sudo().amount_paid, self.amount_total) >= 0
+        )
+
+    def _credit_hold_failed_orders(self):
+        """Check the orders under lock, hold the failing ones and return them."""
+        to_check = self._credit_orders_to_check()
+        if not to_check:
+            return self.browse()
+        results = self.env["credit.rule"]._evaluate_orders(to_check, lock=True)
+        failed = {order: failures for order, failures in results.items() if failures}
+        if not failed:
+            return self.browse()
+        self.env["credit.hold"]._hold_orders(failed)
+        return self.browse([order.id for order in failed])
+
+    def _credit_hold_notification(self):
+        lines = []
+        for order in self:
+            hold = order.sudo().credit_hold_ids.filtered(lambda h: h.state == "pending")[:1]
+            reasons = "\n".join("- %s" % message for message in hold.reason_ids.mapped("message"))
+            lines.append(
+                _(
+                    "%(order)s is on credit hold %(hold)s; a credit manager has been asked to review it.\n%(reasons)s",
+                    order=order.name,
+                    hold=hold.name,
+                    reasons=reasons,
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "title": _("Credit hold"),
+                "message": "\n\n".join(lines),
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Confirmed orders edited upward
+    # ------------------------------------------------------------------
+
+    def _credit_amounts_before_edit(self):
+        """Totals of the confirmed orders whose edit must be checked, before the edit."""
+        return {
+            order.id: order.amount_total
+            for order in self
+            if order.state == "sale" and order.company_id.credit_hold_enabled
+        }
+
+    def _credit_check_upward_edit(self, totals_before):
+        """Refuse an edit that raises a confirmed order's total beyond the customer's credit.
+
+        Raising keeps the order as it was: the whole edit is rolled back.
+        """
+        grown = self.filtered(
+            lambda order: (
+                order.id in totals_before
+                and order.currency_id.compare_amounts(order.amount_total, totals_before[order.id]) > 0
+            )
+        )
+        if not grown:
+            return
+        results = self.env["credit.rule"]._evaluate_orders(grown, lock=True)
+        messages = [
+            self.env._("%(order)s: %(reasons)s", order=order.name, reasons=" ".join(f["message"] for f in failures))
+            for order, failures in results.items()
+            if failures
+        ]
+        if messages:
+            raise UserError(
+                _("This change raises the order beyond the customer's credit and was not saved.")
+                + "\n"
+                + "\n".join(messages)
+            )
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def action_view_credit_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
+        holds = self.credit_hold_ids
+        if len(holds) == 1:
+            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
+        else:
+            action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

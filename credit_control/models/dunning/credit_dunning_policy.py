@@ -1,0 +1,230 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ...lib.dunning import DIRECTIVE_COMPENSATION, DIRECTIVE_MARGIN, interest_rate
+
+# The default policy of common practice:
+# (delay, email, letter, call, escalation, hold, interest and compensation)
+DEFAULT_LEVELS = [
+    (-3, True, False, False, "salesperson", False, False),
+    (0, True, False, False, "salesperson", False, False),
+    (7, True, False, False, "accountant", False, False),
+    (15, True, False, True, "salesperson", False, False),
+    (30, True, True, True, "credit_manager", True, True),
+]
+
+
+class CreditDunningPolicy(models.Model):
+    """How a company chases late payers: ordered levels, each with its channels.
+
+    Every company has one default policy (created from the standard one when missing);
+    a customer may be given another one of the same company.
+    """
+
+    _name = "credit.dunning.policy"
+    _description = "Dunning Policy"
+    _inherit = ["mail.thread"]
+    _order = "company_id, is_default desc, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    is_default = fields.Boolean(
+        string="Default",
+        tracking=True,
+        help="The policy of every customer of the company that has no policy of its own.",
+    )
+    level_ids = fields.One2many("credit.dunning.level", "policy_id", string="Levels", copy=True)
+    level_count = fields.Integer(compute="_compute_level_count")
+    accountant_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="Receives the activities of levels escalated to the accountant (default: the user running the dunning).",
+    )
+    credit_manager_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="Receives the activities of levels escalated to the credit manager "
+        "(default: the first credit manager of the company).",
+    )
+    attach_statement = fields.Boolean(
+        default=True,
+        help="Attach the customer's statement of open items (PDF) to every dunning email.",
+    )
+    # --- fees and interest (EU Late Payment Directive defaults, off by default) ---
+    charge_fees = fields.Boolean(
+        string="Charge Fees and Interest",
+        tracking=True,
+        help="Propose the fees, late interest and fixed compensation of the levels as a draft invoice "
+        "for an accountant to post. Nothing is posted automatically.",
+    )
+    interest_reference_rate = fields.Float(
+        string="Reference Rate (%)",
+        default=2.15,
+        digits=(16, 2),
+        tracking=True,
+        help="Yearly reference rate of the central bank (ECB main refinancing rate in the euro area), "
+        "updated every half-year.",
+    )
+    interest_margin = fields.Float(
+        string="Interest Margin (points)",
+        default=DIRECTIVE_MARGIN,
+        digits=(16, 2),
+        tracking=True,
+        help="Points added to the reference rate: 8 under the EU Late Payment Directive.",
+    )
+    interest_rate = fields.Float(
+        string="Late Interest Rate (%)",
+        compute="_compute_interest_rate",
+        digits=(16, 2),
+        help="Yearly rate of the late interest: reference rate plus margin.",
+    )
+    compensation_amount = fields.Monetary(
+        string="Fixed Compensation",
+        default=DIRECTIVE_COMPENSATION,
+        currency_field="currency_id",
+        tracking=True,
+        help="Fixed compensation for recovery costs, charged once per late invoice "
+        "(EUR 40 under the EU Late Payment Directive).",
+    )
+    fee_journal_id = fields.Many2one(
+        "account.journal",
+        domain="[('type', '=', 'sale'), ('company_id', '=', company_id)]",
+        check_company=True,
+        help="Sales journal of the fee invoices (default: the company's first sales journal).",
+    )
+
+    _sql_constraints = [
+        ("interest_not_negative", "CHECK(interest_margin >= 0)", "The interest margin cannot be negative."),
+        (
+            "compensation_not_negative",
+            "CHECK(compensation_amount >= 0)",
+            "The fixed compensation cannot be negative.",
+        ),
+    ]
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS credit_dunning_policy_default_uniq
+                ON credit_dunning_policy (company_id) WHERE is_default AND active
+            """
+        )
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    @api.depends("interest_reference_rate", "interest_margin")
+    def _compute_interest_rate(self):
+        for policy in self:
+            policy.interest_rate = interest_rate(policy.interest_reference_rate, policy.interest_margin)
+
+    @api.constrains("is_default", "company_id", "active")
+    def _check_one_default(self):
+        for company in self.filtered("is_default").company_id:
+            defaults = self.search_count(
+                [("company_id", "=", company.id), ("is_default", "=", True), ("active", "=", True)]
+            )
+            if defaults > 1:
+                raise ValidationError(
+                    _("%(company)s already has a default dunning policy.", company=company.display_name)
+                )
+
+    @api.constrains("level_ids", "active")
+    def _check_levels(self):
+        for policy in self:
+            if not policy.level_ids:
+                raise ValidationError(_("The dunning policy %(name)s needs at least one level.", name=policy.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("is_default"):
+                company_id = vals.get("company_id") or self.env.company.id
+                self._step_down_defaults(self.env["res.company"].browse(company_id))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("is_default"):
+            for company in self.company_id:
+                self._step_down_defaults(company)
+        return super().write(vals)
+
+    def _step_down_defaults(self, company):
+        """One default per company: the previous default steps down for the new one."""
+        self.search([("company_id", "=", company.id), ("is_default", "=", True), ("id", "not in", self.ids)]).write(
+            {"is_default": False}
+        )
+        self.flush_model(["is_default"])
+
+    @api.model
+    def _get_default(self, company):
+        """The company's default policy, created from the standard one when it has none."""
+        policy = self.sudo().search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
+        return policy or self._create_standard(company)
+
+    @api.model
+    def _create_standard(self, company):
+        """Create the policy of common practice (see DEFAULT_LEVELS) for ``company``."""
+        template = self.env.ref("credit_control.mail_template_credit_dunning", raise_if_not_found=False)
+        names = {
+            -3: _("Friendly reminder"),
+            0: _("Due date reminder"),
+            7: _("First reminder"),
+            15: _("Second reminder"),
+            30: _("Final notice"),
+        }
+        messages = {
+            -3: _("This is a friendly reminder that the following items fall due in a few days."),
+            0: _("The following items fall due today. If you have already paid, please ignore this message."),
+            7: _("We have not yet received payment of the following overdue items. Please pay them promptly."),
+            15: _(
+                "Despite our reminder, the following items are still unpaid. Please pay them now; "
+                "our team will call you to settle them."
+            ),
+            30: _(
+                "This is our final notice: the following items are seriously overdue. Further deliveries on "
+                "credit are suspended until they are paid."
+            ),
+        }
+        level_vals = [
+            fields.Command.create(
+                {
+                    "name": names[delay],
+                    "delay_days": delay,
+                    "send_email": email,
+                    "mail_template_id": template.id if template else False,
+                    "send_letter": letter,
+                    "create_call_activity": call,
+                    "escalation_target": escalation,
+                    "hold_from_level": hold,
+                    "apply_interest": charges,
+                    "apply_compensation": charges,
+                    "message": messages[delay],
+                }
+            )
+            for delay, email, letter, call, escalation, hold, charges in DEFAULT_LEVELS
+        ]
+        return self.sudo().create(
+            {
+                "name": _("Standard dunning"),
+                "company_id": company.id,
+                "is_default": True,
+                "level_ids": level_vals,
+            }
+        )
+
+    @api.model
+    def _create_missing_defaults(self):
+        """Give every company without one the standard policy (install and new companies)."""
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
+            self._get_default(company)
+
+    def _levels_by_rank(self):
+        """The policy's levels, rank 1 first."""
+        self.ensure_one()
+        return self.level_ids.sorted(lambda level: (level.delay_days, level._origin.id or 0))

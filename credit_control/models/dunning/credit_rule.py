@@ -1,0 +1,37 @@
+from odoo import _, api, models
+
+
+class CreditRule(models.AbstractModel):
+    """Dunning's rule: a level that holds keeps the customer's orders on hold while its items are unpaid."""
+
+    _inherit = "credit.rule"
+
+    @api.model
+    def _get_rules(self):
+        return super()._get_rules() + [
+            ("dunning", _("Dunning level with credit hold"), "_rule_dunning"),
+        ]
+
+    @api.model
+    def _get_facts(self, partners, company, today):
+        facts = super()._get_facts(partners, company, today)
+        levels = self.env["credit.dunning.line"].sudo()._open_levels(company, partners.ids)
+        for partner_id, (level_id, _rank, holds) in levels.items():
+            if holds:
+                facts.setdefault(partner_id, {})["dunning_hold_level_id"] = level_id
+        return facts
+
+    def _rule_dunning(self, check):
+        """Customers sent a dunning level that holds (or a later one) while those items are unpaid."""
+        level_id = check.facts.get("dunning_hold_level_id")
+        if not level_id:
+            return None
+        level = self.env["credit.dunning.level"].sudo().browse(level_id)
+        return {
+            "message": _(
+                "%(partner)s received the dunning level %(level)s: orders are held until its overdue items are paid.",
+                partner=check.partner.display_name,
+                level=level.name,
+            ),
+            "value": level.rank,
+        }

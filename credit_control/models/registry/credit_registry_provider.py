@@ -1,0 +1,314 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ...lib.registry import CLIENTS, get_client
+
+PROVIDER_CODES = [
+    ("vies", "EU VIES VAT check"),
+    ("gleif", "GLEIF LEI records"),
+    ("companies_house", "UK Companies House"),
+    ("fr_recherche", "France: company directory (recherche-entreprises)"),
+    ("no_brreg", "Norway: Brønnøysund Register Centre"),
+    ("cn_qichacha", "China: Qichacha"),
+    ("cn_tianyancha", "China: Tianyancha"),
+]
+# A provider answering 429 without saying how long to wait is left alone this long.
+DEFAULT_BACKOFF_SECONDS = 60
+RATE_WINDOW = timedelta(minutes=1)
+
+
+class CreditRegistryProvider(models.Model):
+    """One registry the customers' companies are checked against, and how to call it.
+
+    The code names the client of ``lib/registry`` that speaks the provider's API. Providers
+    are shared by all companies: what a registry says about a company does not depend on who
+    asks. The API key and secret are readable by administrators only; the calls made in the
+    last minute (one snapshot each) count against the rate limit, and a 429 answer makes the
+    provider back off until ``next_call_after``.
+    """
+
+    _name = "credit.registry.provider"
+    _description = "Registry Provider"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    code = fields.Selection(PROVIDER_CODES, string="Registry", required=True)
+    sequence = fields.Integer(default=10)
+    enabled = fields.Boolean(
+        help="Check customers against this registry. Disabled providers are never called: enabling one sends "
+        "your customers' identifiers (VAT number, company number, LEI…) to that registry.",
+    )
+    base_url = fields.Char(
+        string="Base URL",
+        compute="_compute_base_url",
+        store=True,
+        readonly=False,
+        help="Address of the provider's API; the default is the provider's public service.",
+    )
+    api_key = fields.Char(string="API Key", groups="base.group_system", copy=False)
+    api_secret = fields.Char(
+        string="API Secret",
+        groups="base.group_system",
+        copy=False,
+        help="Secret key signing each call, for providers that use one (Qichacha).",
+    )
+    has_api_key = fields.Boolean(string="API Key Set", compute="_compute_has_api_key", compute_sudo=True)
+    requires_api_key = fields.Boolean(string="Requires API Key", compute="_compute_client_needs")
+    uses_api_secret = fields.Boolean(string="Uses API Secret", compute="_compute_client_needs")
+    requester_vat = fields.Char(
+        string="Requester VAT Number",
+        help="Your own VAT number, sent to VIES so that it returns a consultation number proving the check. "
+        "Empty: the VAT number of the company running the check.",
+    )
+    timeout = fields.Float(string="Timeout (Seconds)", default=10.0, required=True)
+    rate_limit = fields.Integer(
+        string="Calls per Minute", default=30, required=True, help="At most this many calls in any minute."
+    )
+    stale_after_days = fields.Integer(
+        string="Refresh After (Days)",
+        default=30,
+        required=True,
+        help="The scheduled refresh checks a customer again once its last answer is this old.",
+    )
+    retry_minutes = fields.Integer(
+        string="Retry Failed Calls After (Minutes)",
+        default=60,
+        required=True,
+        help="A call that failed on a timeout, a connection or provider error is made again after this delay.",
+    )
+    next_call_after = fields.Datetime(
+        string="Backing Off Until",
+        readonly=True,
+        copy=False,
+        help="The provider asked to slow down (HTTP 429): no call before this time.",
+    )
+    pending_partner_ids = fields.Many2many(
+        "res.partner",
+        "credit_registry_pending_rel",
+        "provider_id",
+        "partner_id",
+        string="Queued Customers",
+        readonly=True,
+        copy=False,
+        help="Customers waiting for a check by the scheduled refresh.",
+    )
+    pending_count = fields.Integer(string="Queued", compute="_compute_counts")
+    snapshot_count = fields.Integer(string="Checks", compute="_compute_counts")
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "There is already a provider for this registry."),
+        ("timeout_positive", "CHECK(timeout > 0 AND timeout <= 120)", "The timeout must be between 0 and 120 seconds."),
+        ("rate_limit_positive", "CHECK(rate_limit > 0)", "The rate limit must be at least one call per minute."),
+        ("stale_positive", "CHECK(stale_after_days > 0)", "The refresh delay must be at least one day."),
+        ("retry_positive", "CHECK(retry_minutes > 0)", "The retry delay must be at least one minute."),
+    ]
+
+    @api.depends("code")
+    def _compute_base_url(self):
+        for provider in self:
+            if not provider.base_url and provider.code in CLIENTS:
+                provider.base_url = CLIENTS[provider.code].default_base_url
+
+    @api.depends("code")
+    def _compute_client_needs(self):
+        for provider in self:
+            client_class = CLIENTS.get(provider.code)
+            provider.requires_api_key = bool(client_class and client_class.requires_api_key)
+            provider.uses_api_secret = bool(client_class and client_class.uses_secret)
+
+    @api.depends("api_key")
+    def _compute_has_api_key(self):
+        for provider in self:
+            provider.has_api_key = bool(provider.api_key)
+
+    def _compute_counts(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT provider_id, count(*) FROM credit_registry_pending_rel WHERE provider_id = ANY(%s) "
+                "GROUP BY provider_id",
+                self.ids,
+            )
+        )
+        pending = dict(self.env.cr.fetchall())
+        snapshots = dict(
+            self.env["credit.registry.snapshot"]._read_group(
+                [("provider_id", "in", self.ids)], ["provider_id"], ["__count"]
+            )
+        )
+        for provider in self:
+            provider.pending_count = pending.get(provider._origin.id, 0)
+            provider.snapshot_count = snapshots.get(provider._origin, 0)
+
+    @api.constrains("enabled", "api_key", "code")
+    def _check_api_key(self):
+        for provider in self.sudo():
+            if provider.enabled and provider.requires_api_key and not provider.api_key:
+                raise ValidationError(
+                    _(
+                        "%(provider)s needs an API key: an administrator sets it before the provider is enabled.",
+                        provider=provider.name,
+                    )
+                )
+
+    @api.constrains("base_url")
+    def _check_base_url(self):
+        for provider in self:
+            if not (provider.base_url or "").startswith(("https://", "http://")):
+                raise ValidationError(
+                    _("The base URL of %(provider)s must start with https:// or http://.", provider=provider.name)
+                )
+
+    # ------------------------------------------------------------------
+    # Calling the provider
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _enabled_providers(self):
+        return self.sudo().search([("enabled", "=", True)])
+
+    def _client(self, session=None):
+        """The lib client configured with this provider's settings (read as superuser)."""
+        self.ensure_one()
+        provider = self.sudo()
+        client_class = CLIENTS[provider.code]
+        config = {
+            "base_url": provider.base_url,
+            "api_key": provider.api_key or None,
+            "timeout": provider.timeout,
+            "session": session,
+        }
+        if client_class.uses_secret:
+            config["secret"] = provider.api_secret or None
+        return get_client(provider.code, **config)
+
+    def _fetch_kwargs(self):
+        """Extra arguments of the client's fetch: the requester's VAT number for VIES."""
+        self.ensure_one()
+        if self.code == "vies":
+            return {"requester_vat": self.requester_vat or self.env.company.vat or None}
+        return {}
+
+    def _calls_left(self, now):
+        """{provider id: calls still allowed now}: the rate limit minus the calls of the last
+        minute, 0 while backing off after a 429."""
+        self.env["credit.registry.snapshot"].flush_model(["provider_id", "date"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT provider_id, count(*) FROM credit_registry_snapshot "
+                "WHERE provider_id = ANY(%s) AND date > %s GROUP BY provider_id",
+                self.ids,
+                now - RATE_WINDOW,
+            )
+        )
+        calls = dict(self.env.cr.fetchall())
+        return {
+            provider.id: 0 if provider._backing_off(now) else max(provider.rate_limit - calls.get(provider.id, 0), 0)
+            for provider in self
+        }
+
+    def _backing_off(self, now):
+        self.ensure_one()
+        return bool(self.next_call_after and self.next_call_after > now)
+
+    def _next_window(self, now):
+        """When this provider may be called again: after its back-off, else once the oldest call of
+        the last minute leaves the window."""
+        self.ensure_one()
+        if self._backing_off(now):
+            return self.next_call_after
+        self.env.cr.execute(
+            SQL(
+                "SELECT min(date) FROM credit_registry_snapshot WHERE provider_id = %s AND date > %s",
+                self.id,
+                now - RATE_WINDOW,
+            )
+        )
+        oldest = self.env.cr.fetchone()[0]
+        return (oldest + RATE_WINDOW) if oldest else now
+
+    def _back_off(self, result, now):
+        """After a 429 answer, call no more until the provider's Retry-After has passed."""
+        self.ensure_one()
+        if result.http_status != 429:
+            return False
+        seconds = result.retry_after if result.retry_after is not None else DEFAULT_BACKOFF_SECONDS
+        self.sudo().next_call_after = now + timedelta(seconds=max(seconds, 1))
+        return True
+
+    # ------------------------------------------------------------------
+    # Queue of customers to check
+    # ------------------------------------------------------------------
+
+    def _queue(self, pairs):
+        """Queue (partner id, provider id) pairs for the scheduled refresh; one INSERT, no lock on
+        the provider rows (a first order of a new customer queues while others sell)."""
+        if not pairs:
+            return
+        partner_ids, provider_ids = zip(*pairs, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO credit_registry_pending_rel (provider_id, partner_id)
+                SELECT provider_id, partner_id FROM unnest(%s::int[], %s::int[]) AS pair(partner_id, provider_id)
+                ON CONFLICT DO NOTHING
+                """,
+                list(partner_ids),
+                list(provider_ids),
+            )
+        )
+        self.invalidate_model(["pending_partner_ids", "pending_count"])
+
+    def _unqueue(self, pairs):
+        if not pairs:
+            return
+        partner_ids, provider_ids = zip(*pairs, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                DELETE FROM credit_registry_pending_rel rel
+                 USING unnest(%s::int[], %s::int[]) AS pair(partner_id, provider_id)
+                 WHERE rel.partner_id = pair.partner_id AND rel.provider_id = pair.provider_id
+                """,
+                list(partner_ids),
+                list(provider_ids),
+            )
+        )
+        self.invalidate_model(["pending_partner_ids", "pending_count"])
+
+    def _queued_partner_ids(self, limit):
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM credit_registry_pending_rel WHERE provider_id = %s "
+                "ORDER BY partner_id LIMIT %s",
+                self.id,
+                limit,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def action_view_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_registry_snapshot")
+        action["domain"] = [("provider_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_refresh_now(self):
+        """Run the scheduled refresh as soon as possible (in the background)."""
+        self.env.ref("credit_control.ir_cron_credit_registry_refresh").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _("The registry refresh will run in the background shortly."),
+            },
+        }

@@ -1,0 +1,41 @@
+from odoo import _, api, models
+from odoo.tools.misc import format_date
+
+from ...lib.registry.status import ALARMING
+
+
+class CreditRule(models.AbstractModel):
+    """Registry's rule: customers a registry reports in insolvency, liquidation or dissolved are held."""
+
+    _inherit = "credit.rule"
+
+    @api.model
+    def _get_rules(self):
+        return super()._get_rules() + [
+            ("registry", _("Registry: insolvency, liquidation or dissolution"), "_rule_registry"),
+        ]
+
+    @api.model
+    def _get_partner_fields(self):
+        return super()._get_partner_fields() + ["credit_registry_status"]
+
+    @api.model
+    def _get_company_fields(self):
+        return super()._get_company_fields() + ["credit_registry_hold"]
+
+    def _rule_registry(self, check):
+        """The stored status is read: no registry is called while confirming. Unknown never holds."""
+        partner = check.partner
+        if not check.company.credit_registry_hold or partner.credit_registry_status not in ALARMING:
+            return None
+        snapshot = partner.sudo().credit_registry_snapshot_id
+        labels = dict(partner._fields["credit_registry_status"]._description_selection(partner.env))
+        return {
+            "message": _(
+                "Registry reports %(partner)s as %(status)s (%(provider)s, %(date)s)",
+                partner=partner.display_name,
+                status=labels[partner.credit_registry_status],
+                provider=snapshot.provider_id.name or "",
+                date=format_date(partner.env, snapshot.date) if snapshot else "",
+            ),
+        }

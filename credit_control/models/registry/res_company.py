@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    credit_registry_hold = fields.Boolean(
+        string="Hold Customers in Insolvency",
+        default=True,
+        help="Hold the orders of customers a registry reports in insolvency, liquidation or dissolved. An "
+        "unknown registry status never holds an order.",
+    )

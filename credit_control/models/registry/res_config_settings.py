@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    credit_registry_hold = fields.Boolean(related="company_id.credit_registry_hold", readonly=False)

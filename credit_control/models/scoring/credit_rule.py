@@ -1,0 +1,35 @@
+from odoo import _, api, models
+
+
+class CreditRule(models.AbstractModel):
+    """Scoring's rule: a grade whose policy allows no credit holds every order on credit."""
+
+    _inherit = "credit.rule"
+
+    @api.model
+    def _get_rules(self):
+        return super()._get_rules() + [
+            ("grade_policy", _("Credit grade: prepayment only"), "_rule_grade_policy"),
+        ]
+
+    @api.model
+    def _get_facts(self, partners, company, today):
+        facts = super()._get_facts(partners, company, today)
+        grades = self.env["credit.score"].sudo()._current_grades(partners.ids, company)
+        for partner_id, (grade, policy, score) in grades.items():
+            facts.setdefault(partner_id, {}).update(grade=grade, grade_policy=policy, score=score)
+        return facts
+
+    def _rule_grade_policy(self, check):
+        """Customers whose credit grade allows no credit buy on prepayment only."""
+        if check.facts.get("grade_policy") != "prepayment" or check.order_amount <= 0:
+            return None
+        return {
+            "message": _(
+                "%(partner)s is graded %(grade)s (score %(score)s): prepayment only.",
+                partner=check.partner.display_name,
+                grade=check.facts["grade"],
+                score="%.1f" % check.facts["score"],
+            ),
+            "value": check.facts["score"],
+        }

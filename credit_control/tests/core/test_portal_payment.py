@@ -1,0 +1,98 @@
+import base64
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from ..common import CreditControlCommon
+
+# A 1x1 transparent PNG, as the portal's signature pad would post.
+SIGNATURE = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    )
+).decode()
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestPortalAndPayment(CreditControlCommon, HttpCase):
+    """Confirmations without the salesperson follow the same rules."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = cls.env["payment.provider"].create(
+            {
+                "name": "Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "payment_method_ids": [Command.set([cls.env.ref("payment.payment_method_unknown").id])],
+                "available_currency_ids": [Command.set(cls.company.currency_id.ids)],
+            }
+        )
+        cls.env.ref("payment.payment_method_unknown").active = True
+
+    def _transaction(self, order, amount, state="done"):
+        return (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                    "reference": "TX-%s-%s" % (order.name, amount),
+                    "amount": amount,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "operation": "online_redirect",
+                    "sale_order_ids": [Command.set(order.ids)],
+                    "state": state,
+                }
+            )
+        )
+
+    def test_portal_signature_of_an_over_limit_order_goes_on_hold(self):
+        order = self.create_order(self.customer, 1500.0)
+        order.write({"require_signature": True, "require_payment": False})
+        order._portal_ensure_token()
+        result = self.make_jsonrpc_request(
+            "/my/orders/%s/accept" % order.id,
+            {"access_token": order.access_token, "name": "Alice Buyer", "signature": SIGNATURE},
+        )
+        self.assertNotIn("error", result)
+        order.invalidate_recordset()
+        self.assertEqual(order.signed_by, "Alice Buyer")
+        self.assertIn(order.state, ("draft", "sent"), "signed but not confirmed")
+        hold = order.credit_hold_ids
+        self.assertEqual(hold.state, "pending")
+        self.assertEqual(hold.reason_ids.rule, "credit_limit")
+        self.assertIn(self.credit_manager, hold.activity_ids.user_id, "credit managers are told")
+
+    def test_portal_signature_within_limit_confirms(self):
+        order = self.create_order(self.customer, 500.0)
+        order.write({"require_signature": True, "require_payment": False})
+        order._portal_ensure_token()
+        self.make_jsonrpc_request(
+            "/my/orders/%s/accept" % order.id,
+            {"access_token": order.access_token, "name": "Alice Buyer", "signature": SIGNATURE},
+        )
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "sale")
+
+    def test_order_fully_paid_online_is_not_held(self):
+        order = self.create_order(self.customer, 1500.0)
+        tx = self._transaction(order, 1500.0)
+        confirmed = tx._check_amount_and_confirm_order()
+        self.assertEqual(confirmed, order)
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.credit_hold_ids)
+
+    def test_prepaid_order_over_limit_is_held_not_reported_confirmed(self):
+        order = self.create_order(self.customer, 1500.0)
+        order.write({"require_payment": True, "prepayment_percent": 0.5})
+        tx = self._transaction(order, 750.0)
+        confirmed = tx._check_amount_and_confirm_order()
+        self.assertFalse(confirmed)
+        self.assertEqual(order.credit_hold_ids.state, "pending")
+        self.assertIn(order.state, ("draft", "sent"))

@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..common import CreditControlCommon
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestSecurity(CreditControlCommon):
+    """Only credit managers change credit settings; enforced on the server."""
+
+    def test_salesperson_cannot_change_limits_or_flags(self):
+        customer = self.customer.with_user(self.salesman)
+        for vals in (
+            {"credit_limit": 99999.0},
+            {"credit_limit_temp_increase": 100.0, "credit_limit_temp_expiry": self.today + timedelta(days=2)},
+            {"credit_hold": True},
+            {"credit_blacklisted": True},
+            {"credit_blacklist_reason": "x"},
+        ):
+            with self.assertRaises(AccessError):
+                customer.write(vals)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+        self.assertFalse(self.customer.credit_hold)
+        self.assertFalse(self.customer.credit_blacklisted)
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.salesman).create({"name": "New", "credit_limit": 10.0})
+
+    def test_salesperson_still_edits_customers_and_adds_contacts(self):
+        self.customer.with_user(self.credit_manager).write(
+            {
+                "credit_hold": True,
+                "credit_hold_reason": "Audit",
+                "credit_limit": 2000.0,
+            }
+        )
+        self.customer.with_user(self.salesman).write({"phone": "+33 1 23 45 67 89", "vat": "BE0477472701"})
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Bob Buyer",
+                    "parent_id": self.customer.id,
+                }
+            )
+        )
+        self.assertTrue(contact.sudo().credit_hold, "contacts follow their company")
+        self.assertEqual(self.customer.sudo().credit_limit, 2000.0)
+
+    def test_accountant_without_credit_group_cannot_change_limits(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.simple_accountman).credit_limit = 5.0
+
+    def test_credit_user_reads_figures_but_cannot_change(self):
+        credit_user = self.credit_manager.with_context(no_reset_password=True).copy(
+            {
+                "login": "credit_user",
+                "email": "credit.user@example.com",
+                "groups_id": [
+                    (6, 0, [self.env.ref("base.group_user").id, self.env.ref("credit_control.group_credit_user").id])
+                ],
+            }
+        )
+        self.create_invoice(self.customer, 250.0)
+        customer = self.customer.with_user(credit_user)
+        self.assertEqual(customer.credit_exposure, 250.0)
+        self.assertFalse(customer.credit_is_manager)
+        with self.assertRaises(AccessError):
+            customer.credit_limit = 10.0
+
+    def test_salesperson_sees_only_holds_of_own_orders(self):
+        other_salesman = self.salesman.with_context(no_reset_password=True).copy(
+            {
+                "login": "other_salesman",
+                "email": "other.salesman@example.com",
+            }
+        )
+        mine = self.create_order(self.customer, 1500.0)
+        theirs = self.create_order(self.customer, 1600.0, user=other_salesman)
+        self.confirm_as(self.salesman, mine)
+        self.confirm_as(other_salesman, theirs)
+        visible = self.env["credit.hold"].with_user(self.salesman).search([])
+        self.assertEqual(visible, mine.credit_hold_ids)
+        self.assertEqual(
+            self.env["credit.hold"].with_user(self.credit_manager).search([]),
+            (mine | theirs).credit_hold_ids,
+        )

@@ -1,0 +1,24 @@
+from odoo.tests import HttpCase, tagged
+
+from ..common import CreditControlCommon
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestCreditHoldTour(CreditControlCommon, HttpCase):
+    """In the browser: a salesperson's over-limit order is held; a credit manager releases it."""
+
+    def test_hold_and_release_in_the_browser(self):
+        self.create_invoice(self.customer, 700.0)
+        order = self.create_order(self.customer, 450.0)
+        order.name = "SO-TOUR-001"
+
+        self.start_tour("/odoo/sales/%s" % order.id, "credit_control_hold_tour", login=self.salesman.login)
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.credit_hold_state, "pending")
+
+        self.start_tour("/odoo/credit-holds", "credit_control_release_tour", login=self.credit_manager.login)
+        self.assertEqual(order.state, "sale")
+        hold = order.credit_hold_ids
+        self.assertEqual(hold.state, "released")
+        self.assertEqual(hold.decided_by_id, self.credit_manager)
+        self.assertEqual(hold.decision_reason, "Deposit received by wire")
