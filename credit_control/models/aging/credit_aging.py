@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import Command, _, api, models
 from odoo.tools import SQL, create_index
 
 from ...lib.aging import bucket_labels
@@ -116,7 +116,7 @@ class CreditAging(models.AbstractModel):
     @api.model
     def _get_aging_totals(self, company, as_of, partner_ids=None):
         """{commercial partner id: [open amount per bucket]} in ``company`` as of ``as_of``."""
-        self.env.flush_all()
+        self.env["credit.exposure"]._flush_figure_models()
         boundaries = company._validate_aging_boundaries(company.credit_aging_boundaries, company.name)
         partner_filter = SQL("AND i.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         self.env.cr.execute(
@@ -176,14 +176,17 @@ class CreditAging(models.AbstractModel):
     @api.model
     def _fill_report(self, report):
         """Write the report's buckets and its lines (one INSERT … SELECT)."""
-        self.env.flush_all()
-        boundaries = report.boundaries_tuple()
+        self.env["credit.exposure"]._flush_figure_models()
+        boundaries = report._get_boundaries()
         report.bucket_ids.unlink()
         report.line_ids.unlink()
         report.bucket_ids = [
-            (0, 0, {"sequence": index, "name": name}) for index, name in enumerate(self._bucket_names(boundaries))
+            Command.create({"sequence": index, "name": name})
+            for index, name in enumerate(self._bucket_names(boundaries))
         ]
-        self.env.flush_all()
+        self.env["credit.exposure"]._flush_figure_models()
+        self.env["credit.aging.bucket"].flush_model()
+        self.env["res.users"].flush_model(["sale_team_id"])
         extra = self._get_line_columns(report)
         self.env.cr.execute(
             SQL(

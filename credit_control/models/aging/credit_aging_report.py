@@ -67,6 +67,59 @@ class CreditAgingReport(models.Model):
             )
             report.line_count, report.amount_total = count, amount or 0.0
 
+    @api.constrains("boundaries")
+    def _check_boundaries(self):
+        for report in self:
+            self.env["res.company"]._validate_aging_boundaries(report.boundaries, report.name)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_compute(self):
+        for report in self:
+            self.env["credit.aging"]._fill_report(report)
+            report.computed_on = fields.Datetime.now()
+        return self.action_view_lines()
+
+    def action_view_lines(self):
+        """The report's lines as a pivot (customer × bucket)."""
+        return self._action_lines("pivot")
+
+    def action_view_list(self):
+        return self._action_lines("list")
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        if not self.computed_on:
+            self.action_compute()
+        content = build_aging_workbook(
+            _("Receivable aging as of %s", self.as_of_date),
+            self._xlsx_header_lines(),
+            self.bucket_ids.sorted("sequence").mapped("name"),
+            self._xlsx_sheets(),
+            customer_label=_("Customer"),
+            total_label=_("Total"),
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "aging-%s.xlsx" % self.as_of_date,
+                "datas": base64.b64encode(content),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/%s?download=true" % attachment.id,
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
     def _line_domain(self):
         """The report's lines that match its filters."""
         self.ensure_one()
@@ -90,22 +143,11 @@ class CreditAgingReport(models.Model):
                 descriptions.append("%s: %s" % (label, ", ".join(self[field_name].mapped("display_name"))))
         return descriptions
 
-    @api.constrains("boundaries")
-    def _check_boundaries(self):
-        for report in self:
-            self.env["res.company"]._validate_aging_boundaries(report.boundaries, report.name)
-
-    def boundaries_tuple(self):
+    def _get_boundaries(self):
         self.ensure_one()
         return self.env["res.company"]._validate_aging_boundaries(self.boundaries, self.name)
 
-    def action_compute(self):
-        for report in self:
-            self.env["credit.aging"]._fill_report(report)
-            report.computed_on = fields.Datetime.now()
-        return self.action_view_lines("pivot")
-
-    def action_view_lines(self, view_type="pivot"):
+    def _action_lines(self, view_type):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_aging_line")
         action["domain"] = self._line_domain()
@@ -113,13 +155,6 @@ class CreditAgingReport(models.Model):
         action["context"] = {"credit_aging_report_id": self.id}
         action["views"] = sorted(action["views"], key=lambda view: view[1] != view_type)
         return action
-
-    def action_view_list(self):
-        return self.action_view_lines("list")
-
-    # ------------------------------------------------------------------
-    # XLSX
-    # ------------------------------------------------------------------
 
     def _xlsx_sheets(self):
         """[(company name, currency symbol, [(customer, [amount per bucket])])] from the lines."""
@@ -155,30 +190,3 @@ class CreditAgingReport(models.Model):
         if filters:
             lines.append(_("Filters: %s", "; ".join(filters)))
         return lines
-
-    def action_export_xlsx(self):
-        self.ensure_one()
-        if not self.computed_on:
-            self.action_compute()
-        content = build_aging_workbook(
-            _("Receivable aging as of %s", self.as_of_date),
-            self._xlsx_header_lines(),
-            self.bucket_ids.sorted("sequence").mapped("name"),
-            self._xlsx_sheets(),
-            customer_label=_("Customer"),
-            total_label=_("Total"),
-        )
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": "aging-%s.xlsx" % self.as_of_date,
-                "datas": base64.b64encode(content),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % attachment.id,
-            "target": "self",
-        }

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ...lib.aging import days_sales_outstanding, overdue_ratio
 
@@ -33,6 +33,19 @@ class CreditAgingSnapshot(models.Model):
         help="Days sales outstanding: open receivables / invoiced over the last 90 days × 90.",
     )
     bucket_ids = fields.One2many("credit.aging.snapshot.bucket", "snapshot_id", string="Buckets")
+
+    @api.model
+    def action_take_snapshot_now(self):
+        self._take_snapshots(self.env.companies, fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Aging snapshot taken for today."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     @api.model
     def _take_snapshots(self, companies, snapshot_date):
@@ -83,16 +96,3 @@ class CreditAgingSnapshot(models.Model):
         last_month_end = fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
         for company in self.env["res.company"].sudo().search([("credit_aging_boundaries", "!=", False)]):
             self.with_company(company)._take_snapshots(company, last_month_end)
-
-    @api.model
-    def action_take_snapshot_now(self):
-        self._take_snapshots(self.env.companies, fields.Date.context_today(self))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Aging snapshot taken for today."),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }

@@ -59,6 +59,38 @@ class CreditAlert(models.Model):
             alert.name = "%s: %s" % (labels.get(alert.alert_type, ""), alert.partner_id.display_name or "")
 
     # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        """Mark the alerts as seen and dealt with."""
+        if not self.env.user.has_group("credit_control.group_credit_user"):
+            raise UserError(_("Only credit users can acknowledge credit alerts."))
+        self.filtered(lambda alert: alert.state == "new").write(
+            {
+                "state": "acknowledged",
+                "acknowledged_by_id": self.env.user.id,
+                "acknowledged_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_reopen(self):
+        self.filtered(lambda alert: alert.state == "acknowledged").write(
+            {"state": "new", "acknowledged_by_id": False, "acknowledged_date": False}
+        )
+        return True
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
     # Raising
     # ------------------------------------------------------------------
 
@@ -107,35 +139,3 @@ class CreditAlert(models.Model):
                     subject=alert.name,
                     subtype_xmlid="credit_control.mt_credit_alert",
                 )
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-
-    def action_acknowledge(self):
-        """Mark the alerts as seen and dealt with."""
-        if not self.env.user.has_group("credit_control.group_credit_user"):
-            raise UserError(_("Only credit users can acknowledge credit alerts."))
-        self.filtered(lambda alert: alert.state == "new").write(
-            {
-                "state": "acknowledged",
-                "acknowledged_by_id": self.env.user.id,
-                "acknowledged_date": fields.Datetime.now(),
-            }
-        )
-        return True
-
-    def action_reopen(self):
-        self.filtered(lambda alert: alert.state == "acknowledged").write(
-            {"state": "new", "acknowledged_by_id": False, "acknowledged_date": False}
-        )
-        return True
-
-    def action_open_partner(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "view_mode": "form",
-        }

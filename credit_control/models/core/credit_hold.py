@@ -69,7 +69,7 @@ class CreditHold(models.Model):
     released_amount = fields.Monetary(
         currency_field="order_currency_id",
         readonly=True,
-        help="The order total this release allows; a larger total is checked again.",
+        help="The order total the credit manager saw and released; a larger total is checked again.",
     )
 
     @api.depends("reason_ids.message")
@@ -78,20 +78,61 @@ class CreditHold(models.Model):
             hold.reason_summary = "\n".join(hold.reason_ids.mapped("message"))
 
     # ------------------------------------------------------------------
+    # CRUD and actions
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code("credit.hold") or "/"
+                )
+        return super().create(vals_list)
+
+    def action_open_decision_wizard(self):
+        decision = self.env.context.get("credit_decision", "release")
+        self._ensure_can_decide()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Release Credit Hold") if decision == "release" else _("Reject Credit Hold"),
+            "res_model": "credit.hold.decision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_hold_ids": self.ids, "default_decision": decision},
+        }
+
+    def action_view_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
     # Creation from the confirmation path
     # ------------------------------------------------------------------
 
     @api.model
-    def _hold_orders(self, failures_by_order):
+    def _hold_orders(self, failures_by_order, changed=False):
         """Create, or refresh when one is pending, the hold of each failed order.
 
         Runs as superuser: a salesperson who cannot write holds still gets one. Credit
         managers get an activity on each new hold; the order gets a message with reasons.
+        With ``changed``, the orders were edited while their hold waits: the pending hold
+        takes the new total, figures and reasons, and its review activities say so.
         """
         holds = self.sudo().browse()
         now = fields.Datetime.now()
+        amounts = self.env["credit.rule"]._get_order_amounts(self.env["sale.order"].concat(*failures_by_order))
         for order, failures in failures_by_order.items():
             order = order.sudo()
+            pending = order.credit_hold_ids.filtered(lambda h: h.state == "pending")[:1]
+            if changed and not pending:
+                continue
+            previous_total = pending.amount_total
             reason_commands = [fields.Command.clear()] + [
                 fields.Command.create(
                     {
@@ -107,44 +148,29 @@ class CreditHold(models.Model):
             ]
             vals = {
                 "reason_ids": reason_commands,
-                "requested_by_id": self.env.uid,
-                "request_date": now,
                 "amount_total": order.amount_total,
-                "amount_company": order.currency_id._convert(
-                    order.amount_total,
-                    order.company_id.currency_id,
-                    order.company_id,
-                    order.date_order or now,
-                ),
+                "amount_company": amounts[order],
                 "user_id": order.user_id.id,
                 "team_id": order.team_id.id,
+                "partner_id": order.partner_invoice_id.commercial_partner_id.id,
             }
-            hold = order.credit_hold_ids.filtered(lambda h: h.state == "pending")[:1]
+            if not changed:
+                vals.update(requested_by_id=self.env.uid, request_date=now)
+            hold = pending
+            if hold and changed:
+                hold.write(vals)
+                hold._post_change_messages(previous_total)
+                holds |= hold
+                continue
             if hold:
                 hold.write(vals)
                 new = False
             else:
-                hold = self.sudo().create(
-                    dict(
-                        vals,
-                        order_id=order.id,
-                        partner_id=order.partner_invoice_id.commercial_partner_id.id,
-                        company_id=order.company_id.id,
-                    )
-                )
+                hold = self.sudo().create(dict(vals, order_id=order.id, company_id=order.company_id.id))
                 new = True
             hold._post_request_messages(new)
             holds |= hold
         return holds
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(vals.get("company_id")).next_by_code("credit.hold") or "/"
-                )
-        return super().create(vals_list)
 
     def _reason_html(self):
         self.ensure_one()
@@ -169,9 +195,31 @@ class CreditHold(models.Model):
         if new:
             self._schedule_review_activities()
 
-    def _schedule_review_activities(self):
+    def _post_change_messages(self, previous_total):
+        """The order changed while its hold waits: say so on both, and in the review activities."""
         self.ensure_one()
-        note = (
+        order = self.order_id
+        intro = _(
+            "%(order)s changed while waiting on credit hold %(hold)s: total %(before)s, now %(after)s. "
+            "The hold shows the new figures:",
+            order=order.name,
+            hold=self.name,
+            before=order._format_amount(previous_total),
+            after=order._format_amount(self.amount_total),
+        )
+        body = Markup("<p>%s</p>") % intro + self._reason_html()
+        order.message_post(body=body, subtype_xmlid="credit_control.mt_order_credit_hold")
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        activities = self.activity_ids.filtered(
+            lambda activity: (
+                activity.activity_type_id == self.env.ref("credit_control.mail_activity_type_credit_hold_review")
+            )
+        )
+        activities.write({"note": self._review_note()})
+
+    def _review_note(self):
+        self.ensure_one()
+        return (
             Markup("<p>%s</p>")
             % _(
                 "%(customer)s, order %(order)s for %(amount)s:",
@@ -181,6 +229,10 @@ class CreditHold(models.Model):
             )
             + self._reason_html()
         )
+
+    def _schedule_review_activities(self):
+        self.ensure_one()
+        note = self._review_note()
         for manager in self.company_id._get_credit_managers():
             self.activity_schedule(
                 "credit_control.mail_activity_type_credit_hold_review",
@@ -193,18 +245,18 @@ class CreditHold(models.Model):
     # Decisions
     # ------------------------------------------------------------------
 
-    def _check_credit_manager(self):
+    def _ensure_credit_manager(self):
         if not self.env.su and not self.env.user.has_group("credit_control.group_credit_manager"):
             raise AccessError(_("Only credit managers can release or reject credit holds."))
 
-    def _check_decision(self, reason):
-        self._check_can_decide()
+    def _ensure_decision(self, reason):
+        self._ensure_can_decide()
         if not (reason or "").strip():
             raise UserError(_("Give the reason of your decision on the credit hold."))
 
-    def _check_can_decide(self):
+    def _ensure_can_decide(self):
         """A credit manager decides pending holds only."""
-        self._check_credit_manager()
+        self._ensure_credit_manager()
         not_pending = self.filtered(lambda hold: hold.state != "pending")
         if not_pending:
             raise UserError(
@@ -214,9 +266,9 @@ class CreditHold(models.Model):
                 )
             )
 
-    def action_release(self, reason):
-        """Release the holds and confirm their orders, up to each order's current total."""
-        self._check_decision(reason)
+    def _release(self, reason):
+        """Release the holds and confirm their orders, up to the total the manager saw."""
+        self._ensure_decision(reason)
         for hold in self:
             order = hold.order_id.sudo()
             if order.state not in ("draft", "sent"):
@@ -227,13 +279,28 @@ class CreditHold(models.Model):
                         hold=hold.name,
                     )
                 )
+            amount = self.env["credit.rule"]._get_order_amounts(order)[order]
+            if (
+                order.company_id.currency_id.compare_amounts(amount, hold.amount_company) > 0
+                or order.partner_invoice_id.commercial_partner_id != hold.partner_id
+            ):
+                raise UserError(
+                    _(
+                        "Order %(order)s changed since credit hold %(hold)s was requested (%(before)s, now "
+                        "%(after)s): ask the salesperson to confirm it again, so that the hold shows what you release.",
+                        order=order.name,
+                        hold=hold.name,
+                        before=order._format_amount(hold.amount_company, order.company_id.currency_id),
+                        after=order._format_amount(amount, order.company_id.currency_id),
+                    )
+                )
             hold.sudo().write(
                 {
                     "state": "released",
                     "decision_reason": reason,
                     "decided_by_id": self.env.uid,
                     "decision_date": fields.Datetime.now(),
-                    "released_amount": order.amount_total,
+                    "released_amount": hold.amount_total,
                 }
             )
             hold._log_decision(_("released"), reason)
@@ -242,9 +309,9 @@ class CreditHold(models.Model):
                 raise UserError(_("Order %s could not be confirmed after its release.", order.name))
         return True
 
-    def action_reject(self, reason):
+    def _reject(self, reason):
         """Reject the holds: the orders stay quotations and their salespeople are told why."""
-        self._check_decision(reason)
+        self._ensure_decision(reason)
         self.sudo().write(
             {
                 "state": "rejected",
@@ -275,24 +342,3 @@ class CreditHold(models.Model):
             subtype_xmlid="credit_control.mt_order_credit_decision",
             partner_ids=salesperson.ids if salesperson and order.user_id != self.env.user else [],
         )
-
-    def action_open_decision_wizard(self):
-        decision = self.env.context.get("credit_decision", "release")
-        self._check_can_decide()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Release Credit Hold") if decision == "release" else _("Reject Credit Hold"),
-            "res_model": "credit.hold.decision",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_hold_ids": self.ids, "default_decision": decision},
-        }
-
-    def action_view_order(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.order_id.id,
-            "view_mode": "form",
-        }

@@ -113,26 +113,28 @@ class CreditRule(models.AbstractModel):
         }
 
     @api.model
-    def _get_released_orders(self, orders):
-        """The orders a credit manager's release allows at their current total (one query)."""
+    def _get_released_orders(self, orders, amounts):
+        """The orders a credit manager's release allows: same customer, and an amount in
+        company currency (``amounts``) no larger than the one the manager saw (one query)."""
         saved = orders._origin.filtered("id")
         if not saved:
             return set()
-        released = dict(
-            self.env["credit.hold"]
+        released = {
+            (order.id, partner.id): amount
+            for order, partner, amount in self.env["credit.hold"]
             .sudo()
             ._read_group(
                 [("order_id", "in", saved.ids), ("state", "=", "released")],
-                ["order_id"],
-                ["released_amount:max"],
+                ["order_id", "partner_id"],
+                ["amount_company:max"],
             )
-        )
-        return {
-            order
-            for order in orders
-            if order._origin in released
-            and order.currency_id.compare_amounts(order.amount_total, released[order._origin]) <= 0
         }
+        result = set()
+        for order in orders:
+            key = (order._origin.id, order.partner_invoice_id.commercial_partner_id._origin.id)
+            if key in released and order.company_id.currency_id.compare_amounts(amounts[order], released[key]) <= 0:
+                result.add(order)
+        return result
 
     @api.model
     def _evaluate_orders(self, orders, lock=False, cumulative=True):
@@ -164,7 +166,7 @@ class CreditRule(models.AbstractModel):
             )
             facts = self._get_facts(partners, company, today)
             amounts = self._get_order_amounts(company_orders)
-            released = self._get_released_orders(company_orders)
+            released = self._get_released_orders(company_orders, amounts)
             pending = defaultdict(float)
             for order in company_orders.sorted("id"):
                 partner = order.partner_invoice_id.commercial_partner_id._origin

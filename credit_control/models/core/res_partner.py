@@ -138,12 +138,6 @@ class ResPartner(models.Model):
             partner.credit_overdue = figure.overdue
             partner.credit_overdue_days = days_past_due(figure.oldest_overdue_date, today)
 
-    def _credit_limit_in_force(self, today):
-        """The limit of this commercial partner in the current company: its limit plus any
-        unexpired temporary increase. The one place the limit in force is computed."""
-        self.ensure_one()
-        return effective_limit(self.credit_limit, self.credit_limit_temp_increase, self.credit_limit_temp_expiry, today)
-
     def _compute_credit_hold_count(self):
         commercials = self.commercial_partner_id._origin.filtered("id")
         counts = dict(
@@ -156,21 +150,8 @@ class ResPartner(models.Model):
         for partner in self:
             partner.credit_hold_count = counts.get(partner.commercial_partner_id._origin, 0)
 
-    @api.model
-    def _commercial_fields(self):
-        return super()._commercial_fields() + [
-            field for field in self._get_credit_manager_fields() if field != "credit_limit"
-        ]
-
-    @api.model
-    def _get_credit_manager_fields(self):
-        """Fields only a credit manager may change; contacts share them with their commercial entity.
-
-        Features add theirs with ``super()``."""
-        return list(CREDIT_MANAGER_FIELDS)
-
     # ------------------------------------------------------------------
-    # Who may change credit settings, and with which values
+    # Constraints and CRUD
     # ------------------------------------------------------------------
 
     @api.constrains("credit_limit", "credit_limit_temp_increase")
@@ -189,70 +170,26 @@ class ResPartner(models.Model):
         manager_fields = self._get_credit_manager_fields()
         for vals in vals_list:
             if any(vals.get(name) for name in manager_fields):
-                self._check_credit_manager()
-            self._check_credit_temp_increase(vals)
+                self._ensure_credit_manager()
+            self._ensure_credit_temp_increase(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         changing = [name for name in self._get_credit_manager_fields() if name in vals]
         if changing and self._credit_values_change(vals, changing):
-            self._check_credit_manager()
-            self._check_credit_temp_increase(vals)
+            self._ensure_credit_manager()
+            self._ensure_credit_temp_increase(vals)
         return super().write(vals)
 
-    def _credit_values_change(self, vals, names):
-        """Whether ``vals`` really changes a credit field of some partner.
-
-        Commercial sync copies the commercial entity's values onto its contacts: a value
-        equal to the partner's own, or to its commercial entity's, is no change.
-        """
-        for partner in self.sudo():
-            commercial = partner.commercial_partner_id
-            for name in names:
-                field = self._fields[name]
-                new = field.convert_to_cache(vals[name], partner)
-                if new == field.convert_to_cache(partner[name], partner):
-                    continue
-                if commercial != partner and new == field.convert_to_cache(commercial[name], partner):
-                    continue
-                return True
-        return False
-
-    def _check_credit_manager(self):
-        if self.env.su or self.env.user.has_group("credit_control.group_credit_manager"):
-            return
-        raise AccessError(_("Only credit managers can change credit limits, credit holds and blacklists."))
-
-    def _check_credit_temp_increase(self, vals):
-        """A temporary increase needs an expiry date, and that date cannot be past."""
-        if "credit_limit_temp_expiry" not in vals and "credit_limit_temp_increase" not in vals:
-            return
-        expiry = vals.get("credit_limit_temp_expiry")
-        if expiry and fields.Date.to_date(expiry) < fields.Date.context_today(self):
-            raise ValidationError(_("The temporary credit increase cannot expire in the past."))
-        if not vals.get("credit_limit_temp_increase"):
-            return
-        if "credit_limit_temp_expiry" in vals:
-            has_expiry = bool(expiry)
-        else:
-            has_expiry = bool(self) and all(self.sudo().mapped("credit_limit_temp_expiry"))
-        if not has_expiry:
-            raise ValidationError(_("A temporary credit increase needs an expiry date."))
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            field for field in self._get_credit_manager_fields() if field != "credit_limit"
+        ]
 
     # ------------------------------------------------------------------
-    # Drill-down from the Credit tab
+    # Actions: drill-down from the Credit tab
     # ------------------------------------------------------------------
-
-    def _credit_action(self, name, res_model, domain, views=None, context=None):
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": res_model,
-            "view_mode": "list,form",
-            "views": views or [(False, "list"), (False, "form")],
-            "domain": domain,
-            "context": dict(context or {}, create=False),
-        }
 
     def action_view_credit_receivables(self):
         self.ensure_one()
@@ -296,3 +233,70 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _credit_action(self, name, res_model, domain, views=None, context=None):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": res_model,
+            "view_mode": "list,form",
+            "views": views or [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": dict(context or {}, create=False),
+        }
+
+    def _credit_limit_in_force(self, today):
+        """The limit of this commercial partner in the current company: its limit plus any
+        unexpired temporary increase. The one place the limit in force is computed."""
+        self.ensure_one()
+        return effective_limit(self.credit_limit, self.credit_limit_temp_increase, self.credit_limit_temp_expiry, today)
+
+    @api.model
+    def _get_credit_manager_fields(self):
+        """Fields only a credit manager may change; contacts share them with their commercial entity.
+
+        Features add theirs with ``super()``."""
+        return list(CREDIT_MANAGER_FIELDS)
+
+    def _credit_values_change(self, vals, names):
+        """Whether ``vals`` really changes a credit field of some partner.
+
+        Commercial sync copies the commercial entity's values onto its contacts: a value
+        equal to the partner's own, or to its commercial entity's, is no change.
+        """
+        for partner in self.sudo():
+            commercial = partner.commercial_partner_id
+            for name in names:
+                field = self._fields[name]
+                new = field.convert_to_cache(vals[name], partner)
+                if new == field.convert_to_cache(partner[name], partner):
+                    continue
+                if commercial != partner and new == field.convert_to_cache(commercial[name], partner):
+                    continue
+                return True
+        return False
+
+    def _ensure_credit_manager(self):
+        if self.env.su or self.env.user.has_group("credit_control.group_credit_manager"):
+            return
+        raise AccessError(_("Only credit managers can change credit limits, credit holds and blacklists."))
+
+    def _ensure_credit_temp_increase(self, vals):
+        """A temporary increase needs an expiry date, and that date cannot be past."""
+        if "credit_limit_temp_expiry" not in vals and "credit_limit_temp_increase" not in vals:
+            return
+        expiry = vals.get("credit_limit_temp_expiry")
+        if expiry and fields.Date.to_date(expiry) < fields.Date.context_today(self):
+            raise ValidationError(_("The temporary credit increase cannot expire in the past."))
+        if not vals.get("credit_limit_temp_increase"):
+            return
+        if "credit_limit_temp_expiry" in vals:
+            has_expiry = bool(expiry)
+        else:
+            has_expiry = bool(self) and all(self.sudo().mapped("credit_limit_temp_expiry"))
+        if not has_expiry:
+            raise ValidationError(_("A temporary credit increase needs an expiry date."))

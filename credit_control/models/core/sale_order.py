@@ -5,6 +5,11 @@ from odoo.tools.misc import formatLang
 from ...lib.limits import available_credit, is_unlimited
 from .credit_hold import HOLD_STATES
 
+# Order fields whose change can raise what the order adds to its customer's exposure.
+CREDIT_ORDER_FIELDS = {"order_line", "partner_id", "partner_invoice_id", "pricelist_id", "currency_id", "company_id"}
+# Orders that passed the credit check in the current transaction (cleared at commit/rollback).
+CHECKED_KEY = "credit_control.checked_order_ids"
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -93,12 +98,31 @@ class SaleOrder(models.Model):
                     if failures:
                         order.credit_check_warning = "\n".join(f["message"] for f in failures)
 
-    def _format_amount(self, amount, currency=None):
-        self.ensure_one()
-        return formatLang(self.env, amount, currency_obj=currency or self.currency_id)
+    # ------------------------------------------------------------------
+    # CRUD: no path to a confirmed order skips the credit check
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        created_confirmed = orders.filtered(lambda order: order.state == "sale")
+        if created_confirmed:
+            created_confirmed._credit_ensure_allowed(created_confirmed._credit_orders_to_check(states=("sale",)))
+        return orders
+
+    def write(self, vals):
+        if vals.get("state") == "sale":
+            to_check = self._credit_orders_to_check() - self._credit_checked_orders()
+            if to_check:
+                to_check._credit_ensure_allowed(to_check)
+        before = self._credit_pending_hold_values() if CREDIT_ORDER_FIELDS.intersection(vals) else {}
+        result = super().write(vals)
+        if before:
+            self._credit_refresh_pending_holds(before)
+        return result
 
     # ------------------------------------------------------------------
-    # Confirmation path
+    # Actions
     # ------------------------------------------------------------------
 
     def action_confirm(self):
@@ -114,15 +138,61 @@ class SaleOrder(models.Model):
             return held._credit_hold_notification()
         return result
 
-    def _credit_orders_to_check(self):
+    def action_view_credit_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
+        holds = self.credit_hold_ids
+        if len(holds) == 1:
+            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
+        else:
+            action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Confirmation path
+    # ------------------------------------------------------------------
+
+    def _format_amount(self, amount, currency=None):
+        self.ensure_one()
+        return formatLang(self.env, amount, currency_obj=currency or self.currency_id)
+
+    def _credit_orders_to_check(self, states=("draft", "sent")):
         """Quotations of companies with credit holds enabled, unless fully paid online."""
         return self.filtered(
             lambda order: (
-                order.state in ("draft", "sent")
+                order.state in states
                 and order.company_id.credit_hold_enabled
                 and not order._credit_paid_by_transactions()
             )
         )
+
+    def _credit_checked_orders(self):
+        """The orders of ``self`` that passed the credit check in this transaction."""
+        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
+        return self.filtered(lambda order: order.id in checked)
+
+    def _credit_mark_checked(self):
+        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
+
+    def _credit_ensure_allowed(self, to_check):
+        """Refuse, with the reasons, to make orders confirmed by a path that cannot put them
+        on hold (writing the state, creating or importing confirmed orders, scripts)."""
+        results = self.env["credit.rule"]._evaluate_orders(to_check, lock=True)
+        messages = []
+        for order, failures in results.items():
+            if failures:
+                reasons = " ".join(failure["message"] for failure in failures)
+                messages.append(_("%(order)s: %(reasons)s", order=order.name, reasons=reasons))
+        if messages:
+            raise UserError(
+                _(
+                    "These orders cannot be confirmed this way: they break the credit rules. Use the Confirm "
+                    "button, which puts them on credit hold for a credit manager to review.\n%(reasons)s",
+                    reasons="\n".join(messages),
+                )
+            )
+        to_check._credit_mark_checked()
 
     def _credit_paid_by_transactions(self):
         self.ensure_one()
@@ -137,6 +207,7 @@ class SaleOrder(models.Model):
             return self.browse()
         results = self.env["credit.rule"]._evaluate_orders(to_check, lock=True)
         failed = {order: failures for order, failures in results.items() if failures}
+        self.browse([order.id for order, failures in results.items() if not failures])._credit_mark_checked()
         if not failed:
             return self.browse()
         self.env["credit.hold"]._hold_orders(failed)
@@ -171,6 +242,30 @@ class SaleOrder(models.Model):
     # Confirmed orders edited upward
     # ------------------------------------------------------------------
 
+    def _credit_pending_hold_values(self):
+        """{order id: (amount in company currency, commercial partner id)} of the quotations
+        waiting on a credit hold, before an edit."""
+        pending = self.sudo().filtered(
+            lambda order: order.state in ("draft", "sent") and order.credit_hold_state == "pending"
+        )
+        amounts = self.env["credit.rule"]._get_order_amounts(pending)
+        return {order.id: (amounts[order], order.partner_invoice_id.commercial_partner_id.id) for order in pending}
+
+    def _credit_refresh_pending_holds(self, before):
+        """A quotation edited while its hold waits: the hold shows the new total, figures and
+        reasons, so that a release covers what the credit manager saw."""
+        orders = self.sudo().filtered(lambda order: order.id in before and order.state in ("draft", "sent"))
+        amounts = self.env["credit.rule"]._get_order_amounts(orders)
+        changed = orders.filtered(
+            lambda order: (
+                order.company_id.currency_id.compare_amounts(amounts[order], before[order.id][0]) > 0
+                or order.partner_invoice_id.commercial_partner_id.id != before[order.id][1]
+            )
+        )
+        if changed:
+            results = self.env["credit.rule"]._evaluate_orders(changed, cumulative=False)
+            self.env["credit.hold"]._hold_orders(results, changed=True)
+
     def _credit_amounts_before_edit(self):
         """Totals of the confirmed orders whose edit must be checked, before the edit."""
         return {
@@ -193,29 +288,15 @@ class SaleOrder(models.Model):
         if not grown:
             return
         results = self.env["credit.rule"]._evaluate_orders(grown, lock=True)
-        messages = [
-            self.env._("%(order)s: %(reasons)s", order=order.name, reasons=" ".join(f["message"] for f in failures))
-            for order, failures in results.items()
-            if failures
-        ]
+        messages = []
+        for order, failures in results.items():
+            if failures:
+                reasons = " ".join(failure["message"] for failure in failures)
+                messages.append(_("%(order)s: %(reasons)s", order=order.name, reasons=reasons))
         if messages:
             raise UserError(
-                _("This change raises the order beyond the customer's credit and was not saved.")
-                + "\n"
-                + "\n".join(messages)
+                _(
+                    "This change raises the order beyond the customer's credit and was not saved.\n%(reasons)s",
+                    reasons="\n".join(messages),
+                )
             )
-
-    # ------------------------------------------------------------------
-    # Buttons
-    # ------------------------------------------------------------------
-
-    def action_view_credit_holds(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
-        holds = self.credit_hold_ids
-        if len(holds) == 1:
-            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
-        else:
-            action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action

@@ -15,9 +15,12 @@ class SaleOrderLine(models.Model):
             {vals["order_id"] for vals in vals_list if vals.get("order_id") and not vals.get("is_expense")}
         )
         totals_before = orders._credit_amounts_before_edit()
+        pending_before = orders._credit_pending_hold_values()
         lines = super().create(vals_list)
         if totals_before:
             lines.order_id._credit_check_upward_edit(totals_before)
+        if pending_before:
+            orders._credit_refresh_pending_holds(pending_before)
         return lines
 
     def write(self, vals):
@@ -25,7 +28,10 @@ class SaleOrderLine(models.Model):
             return super().write(vals)
         orders = self.filtered(lambda line: not line.is_expense).order_id
         totals_before = orders._credit_amounts_before_edit()
+        pending_before = orders._credit_pending_hold_values()
         result = super().write(vals)
         if totals_before:
             orders._credit_check_upward_edit(totals_before)
+        if pending_before:
+            orders._credit_refresh_pending_holds(pending_before)
         return result

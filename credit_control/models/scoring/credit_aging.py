@@ -9,6 +9,7 @@ class CreditAging(models.AbstractModel):
 
     @api.model
     def _get_line_columns(self, report):
+        self.env["credit.score"].flush_model(["partner_id", "company_id", "grade", "date"])
         grades = SQL(
             """
             LEFT JOIN (

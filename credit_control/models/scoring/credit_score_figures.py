@@ -25,7 +25,7 @@ class CreditScoreFigures(models.AbstractModel):
     @api.model
     def _active_partner_ids(self, company, today):
         """Commercial partners with receivable activity in the last 12 months or open items."""
-        self.env.flush_all()
+        self.env["credit.exposure"]._flush_figure_models()
         self.env.cr.execute(
             SQL(
                 """

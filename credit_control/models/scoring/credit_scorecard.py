@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ...lib.scoring import ScoringError, check_grades, normalise_weights
 
@@ -45,7 +45,7 @@ class CreditScorecard(models.Model):
     _name = "credit.scorecard"
     _description = "Credit Scorecard"
     _inherit = ["mail.thread"]
-    _order = "company_id, is_default desc, name"
+    _order = "company_id, name, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -53,12 +53,36 @@ class CreditScorecard(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
-        string="Default", tracking=True, help="The scorecard the daily scoring uses for this company."
+        string="Default",
+        compute="_compute_is_default",
+        inverse="_inverse_is_default",
+        search="_search_is_default",
+        help="The scorecard the daily scoring uses for this company (the company's Default Scorecard).",
     )
     factor_ids = fields.One2many("credit.scorecard.factor", "scorecard_id", string="Factors", copy=True)
     grade_ids = fields.One2many("credit.scorecard.grade", "scorecard_id", string="Grades", copy=True)
     total_weight = fields.Float(compute="_compute_total_weight")
     note = fields.Html()
+
+    @api.depends("company_id.credit_scorecard_id")
+    def _compute_is_default(self):
+        for scorecard in self:
+            scorecard.is_default = bool(scorecard.id) and scorecard.company_id.credit_scorecard_id == scorecard
+
+    def _inverse_is_default(self):
+        for scorecard in self:
+            company = scorecard.company_id.sudo()
+            if scorecard.is_default:
+                company.credit_scorecard_id = scorecard
+            elif company.credit_scorecard_id == scorecard:
+                company.credit_scorecard_id = False
+
+    def _search_is_default(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on the default scorecard: %s", operator))
+        defaults = self.env["res.company"].sudo().search([("credit_scorecard_id", "!=", False)]).credit_scorecard_id
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", defaults.ids)]
 
     @api.depends("factor_ids.weight")
     def _compute_total_weight(self):
@@ -98,18 +122,36 @@ class CreditScorecard(models.Model):
             except ScoringError as error:
                 raise ValidationError(messages[error.reason] % {"name": scorecard.name}) from error
 
-    @api.constrains("is_default", "company_id", "active")
-    def _check_one_default(self):
-        for company in self.filtered("is_default").company_id:
-            defaults = self.search_count([("company_id", "=", company.id), ("is_default", "=", True)])
-            if defaults > 1:
-                raise ValidationError(_("%(company)s already has a default scorecard.", company=company.display_name))
+    @api.constrains("active")
+    def _check_default_active(self):
+        for scorecard in self:
+            if not scorecard.active and scorecard.company_id.credit_scorecard_id == scorecard:
+                raise ValidationError(
+                    _(
+                        "%(name)s is the default scorecard of %(company)s: choose another default before archiving it.",
+                        name=scorecard.name,
+                        company=scorecard.company_id.display_name,
+                    )
+                )
+
+    def action_compute_scores(self):
+        """Score every customer with activity of this scorecard's company now."""
+        self.ensure_one()
+        self.env["credit.score"]._run_scoring(self.company_id, scorecard=self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Scores computed."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     @api.model
     def _get_default(self, company):
         """The company's default scorecard, created from the standard one when it has none."""
-        scorecard = self.search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
-        return scorecard or self._create_standard(company)
+        return company.sudo().credit_scorecard_id or self._create_standard(company)
 
     @api.model
     def _get_default_factors(self):
@@ -163,17 +205,3 @@ class CreditScorecard(models.Model):
         """Give every company without one the standard scorecard (install and new companies)."""
         for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             self._get_default(company)
-
-    def action_compute_scores(self):
-        """Score every customer with activity of this scorecard's company now."""
-        self.ensure_one()
-        self.env["credit.score"]._run_scoring(self.company_id, scorecard=self)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _("Scores computed."),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }

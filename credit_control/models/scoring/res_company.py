@@ -7,6 +7,12 @@ class ResCompany(models.Model):
 
     _inherit = "res.company"
 
+    credit_scorecard_id = fields.Many2one(
+        "credit.scorecard",
+        string="Default Scorecard",
+        domain="[('company_id', '=', id)]",
+        help="The scorecard the daily scoring uses for the customers of this company.",
+    )
     credit_auto_limit_cut = fields.Boolean(
         string="Cut Limits Automatically",
         help="When a customer's grade drops, or its suggested limit falls below its limit by the "
@@ -30,6 +36,14 @@ class ResCompany(models.Model):
         default=5.0,
         help="Alert when the average days late of the last 90 days exceeds the 90 days before by this many days.",
     )
+
+    @api.constrains("credit_scorecard_id")
+    def _check_credit_scorecard_company(self):
+        for company in self:
+            if company.credit_scorecard_id and company.credit_scorecard_id.company_id != company:
+                raise ValidationError(
+                    _("The default scorecard of %(company)s must belong to it.", company=company.display_name)
+                )
 
     @api.constrains(
         "credit_auto_limit_cut_percent",

@@ -4,6 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    credit_scorecard_id = fields.Many2one(related="company_id.credit_scorecard_id", readonly=False)
     credit_auto_limit_cut = fields.Boolean(related="company_id.credit_auto_limit_cut", readonly=False)
     credit_auto_limit_cut_percent = fields.Float(related="company_id.credit_auto_limit_cut_percent", readonly=False)
     credit_alert_exposure = fields.Boolean(related="company_id.credit_alert_exposure", readonly=False)

@@ -65,10 +65,6 @@ class ResPartner(models.Model):
         in_operator = "in" if operator in ("=", "in") else "not in"
         return [("commercial_partner_id", in_operator, partner_ids)]
 
-    @api.model
-    def _get_credit_manager_fields(self):
-        return super()._get_credit_manager_fields() + ["credit_manual_rating"]
-
     def action_credit_compute_score(self):
         """Score these customers now (the daily cron scores everyone with activity)."""
         if not self.env.user.has_group("credit_control.group_credit_user"):
@@ -78,7 +74,7 @@ class ResPartner(models.Model):
 
     def action_credit_apply_suggested_limit(self):
         """Set the credit limit to the suggested one (tracked in the chatter)."""
-        self._check_credit_manager()
+        self._ensure_credit_manager()
         for partner in self.commercial_partner_id:
             if not partner.credit_score_date:
                 raise UserError(
@@ -96,3 +92,7 @@ class ResPartner(models.Model):
         ]
         action["context"] = {}
         return action
+
+    @api.model
+    def _get_credit_manager_fields(self):
+        return super()._get_credit_manager_fields() + ["credit_manual_rating"]

@@ -1,5 +1,4 @@
 import threading
-import time
 
 from psycopg2.errors import SerializationFailure
 
@@ -60,6 +59,25 @@ class TestConcurrentConfirmation(TransactionCase):
             env["res.partner"].browse(self.partner_id).unlink()
             env["res.company"].browse(self.company_id).credit_hold_enabled = self.hold_setting
 
+    def _backend_pid(self, cr):
+        cr.execute("SELECT pg_backend_pid()")
+        return cr.fetchone()[0]
+
+    def _wait_until_blocked(self, pid):
+        """The backends ``pid`` waits for, once PostgreSQL reports it blocked on a lock.
+
+        Asks PostgreSQL (from a third connection) instead of sleeping: the answer does not
+        depend on the speed of the machine. Gives up after a bounded number of checks.
+        """
+        with self.registry.cursor() as observer:
+            for _attempt in range(200000):
+                observer.execute("SELECT pg_blocking_pids(%s)", [pid])
+                blockers = observer.fetchone()[0]
+                if blockers:
+                    return blockers
+                observer.rollback()
+        return []
+
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})
 
@@ -82,10 +100,11 @@ class TestConcurrentConfirmation(TransactionCase):
                     outcome["second"] = "serialization failure"
 
             # the failed query is logged by odoo.sql_db: expected here
+            pid1, pid2 = self._backend_pid(cr1), self._backend_pid(cr2)
             worker = threading.Thread(target=mute_logger("odoo.sql_db")(confirm_second))
             worker.start()
-            time.sleep(1.0)
-            self.assertTrue(worker.is_alive(), "the second check waits for the first transaction")
+            self.assertIn(pid1, self._wait_until_blocked(pid2), "the second check waits for the first transaction")
+            self.assertTrue(worker.is_alive())
             cr1.commit()
             worker.join(30)
             self.assertFalse(worker.is_alive())

@@ -58,7 +58,7 @@ class TestCreditAlert(CreditControlCommon):
         theirs = self.raise_alert(other, "exposure:1")
         visible = self.env["credit.alert"].with_user(self.salesman).search([("id", "in", (mine | theirs).ids)])
         self.assertEqual(visible, mine)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "not allowed to modify"):
             mine.with_user(self.salesman).write({"state": "acknowledged"})
         self.assertEqual(
             self.env["credit.alert"].with_user(self.credit_manager).search_count([("id", "in", (mine | theirs).ids)]),

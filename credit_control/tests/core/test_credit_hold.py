@@ -146,7 +146,7 @@ class TestCreditHold(CreditControlCommon):
         self.confirm_as(self.salesman, order)
         hold = order.credit_hold_ids
         with self.assertRaisesText(UserError, "reason"):
-            hold.with_user(self.credit_manager).action_release("  ")
+            hold.with_user(self.credit_manager)._release("  ")
         self.assertEqual(hold.state, "pending")
         self.assertEqual(order.state, "draft")
 
@@ -186,7 +186,7 @@ class TestCreditHold(CreditControlCommon):
     def test_release_is_bounded_to_the_order_amount(self):
         order = self.create_order(self.customer, 1500.0)
         self.confirm_as(self.salesman, order)
-        order.credit_hold_ids.with_user(self.credit_manager).action_release("Known customer")
+        order.credit_hold_ids.with_user(self.credit_manager)._release("Known customer")
         self.assertEqual(order.state, "sale")
         # back to quotation, then grown beyond what was released: checked again
         order.with_user(self.salesman)._action_cancel()
@@ -196,7 +196,7 @@ class TestCreditHold(CreditControlCommon):
         self.assertHeld(order, ["credit_limit"])
         # at or below the released amount it passes without a new decision
         order.order_line.price_unit = 1500.0
-        order.credit_hold_ids.filtered(lambda h: h.state == "pending").with_user(self.credit_manager).action_reject(
+        order.credit_hold_ids.filtered(lambda h: h.state == "pending").with_user(self.credit_manager)._reject(
             "Only the released amount"
         )
         self.confirm_as(self.salesman, order)
@@ -207,8 +207,8 @@ class TestCreditHold(CreditControlCommon):
         self.confirm_as(self.salesman, order)
         hold = order.credit_hold_ids
         with self.assertRaisesText(UserError, "reason"):
-            hold.with_user(self.credit_manager).action_reject("")
-        hold.with_user(self.credit_manager).action_reject("Ask for prepayment")
+            hold.with_user(self.credit_manager)._reject("")
+        hold.with_user(self.credit_manager)._reject("Ask for prepayment")
         self.assertEqual(hold.state, "rejected")
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.credit_hold_state, "rejected")
@@ -216,7 +216,7 @@ class TestCreditHold(CreditControlCommon):
         self.assertIn("Ask for prepayment", message.body)
         self.assertIn(self.salesman.partner_id, message.notified_partner_ids)
         with self.assertRaisesText(UserError, "already decided"):
-            hold.with_user(self.credit_manager).action_release("Changed my mind")
+            hold.with_user(self.credit_manager)._release("Changed my mind")
         # trying again opens a new hold rather than reusing the decided one
         self.confirm_as(self.salesman, order)
         self.assertEqual(len(order.credit_hold_ids), 2)
@@ -227,13 +227,13 @@ class TestCreditHold(CreditControlCommon):
         self.confirm_as(self.salesman, order)
         hold = order.credit_hold_ids.with_user(self.salesman)
         self.assertEqual(hold.state, "pending", "the salesperson sees the hold of his order")
-        with self.assertRaises(AccessError):
-            hold.action_release("I know them")
-        with self.assertRaises(AccessError):
-            hold.action_reject("whatever")
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit managers can release or reject credit holds"):
+            hold._release("I know them")
+        with self.assertRaisesText(AccessError, "Only credit managers can release or reject credit holds"):
+            hold._reject("whatever")
+        with self.assertRaisesText(AccessError, "not allowed to modify"):
             hold.write({"state": "released"})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "not allowed to create"):
             self.env["credit.hold.decision"].with_user(self.salesman).create(
                 {
                     "hold_ids": hold.ids,
@@ -249,7 +249,7 @@ class TestCreditHold(CreditControlCommon):
         self.confirm_as(self.salesman, order)
         order.with_user(self.salesman)._action_cancel()
         with self.assertRaisesText(UserError, "no longer a quotation"):
-            order.credit_hold_ids.with_user(self.credit_manager).action_release("ok")
+            order.credit_hold_ids.with_user(self.credit_manager)._release("ok")
         self.assertEqual(order.credit_hold_ids.state, "pending")
 
     def test_hold_report_renders(self):

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -19,13 +20,13 @@ class TestSecurity(CreditControlCommon):
             {"credit_blacklisted": True},
             {"credit_blacklist_reason": "x"},
         ):
-            with self.assertRaises(AccessError):
+            with self.assertRaisesText(AccessError, "Only credit managers can change credit limits"):
                 customer.write(vals)
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_limit, 1000.0)
         self.assertFalse(self.customer.credit_hold)
         self.assertFalse(self.customer.credit_blacklisted)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit managers can change credit limits"):
             self.env["res.partner"].with_user(self.salesman).create({"name": "New", "credit_limit": 10.0})
 
     def test_salesperson_still_edits_customers_and_adds_contacts(self):
@@ -51,7 +52,7 @@ class TestSecurity(CreditControlCommon):
         self.assertEqual(self.customer.sudo().credit_limit, 2000.0)
 
     def test_accountant_without_credit_group_cannot_change_limits(self):
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit managers can change credit limits"):
             self.customer.with_user(self.simple_accountman).credit_limit = 5.0
 
     def test_credit_user_reads_figures_but_cannot_change(self):
@@ -60,7 +61,9 @@ class TestSecurity(CreditControlCommon):
                 "login": "credit_user",
                 "email": "credit.user@example.com",
                 "groups_id": [
-                    (6, 0, [self.env.ref("base.group_user").id, self.env.ref("credit_control.group_credit_user").id])
+                    Command.set(
+                        [self.env.ref("base.group_user").id, self.env.ref("credit_control.group_credit_user").id]
+                    )
                 ],
             }
         )
@@ -68,7 +71,7 @@ class TestSecurity(CreditControlCommon):
         customer = self.customer.with_user(credit_user)
         self.assertEqual(customer.credit_exposure, 250.0)
         self.assertFalse(customer.credit_is_manager)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit managers can change credit limits"):
             customer.credit_limit = 10.0
 
     def test_salesperson_sees_only_holds_of_own_orders(self):

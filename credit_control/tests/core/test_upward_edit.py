@@ -38,7 +38,7 @@ class TestUpwardEdit(CreditControlCommon):
         self.assertEqual(self.order.amount_total, 400.0)
 
     def test_price_raise_beyond_credit_is_refused(self):
-        with self.assertRaises(UserError):
+        with self.assertRaisesText(UserError, "raises the order beyond the customer's credit and was not saved"):
             self.order.with_user(self.salesman).write(
                 {
                     "order_line": [Command.update(self.order.order_line.id, {"price_unit": 1200.0})],
@@ -55,7 +55,7 @@ class TestUpwardEdit(CreditControlCommon):
     def test_released_order_may_grow_up_to_its_released_amount(self):
         order = self.create_order(self.customer, 1500.0)
         self.confirm_as(self.salesman, order)
-        order.credit_hold_ids.with_user(self.credit_manager).action_release("Deposit received")
+        order.credit_hold_ids.with_user(self.credit_manager)._release("Deposit received")
         self.assertEqual(order.state, "sale")
         order.with_user(self.salesman).order_line.price_unit = 1450.0
         order.with_user(self.salesman).order_line.price_unit = 1500.0

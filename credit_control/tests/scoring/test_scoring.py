@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from ..common import CreditControlCommon
 
 
-@tagged("post_install", "-at_install", "credit_control_scoring")
+@tagged("post_install", "-at_install", "credit_control")
 class TestScoringFactors(CreditControlCommon):
     """The raw value of each factor, from constructed payment histories."""
 
@@ -80,7 +80,7 @@ class TestScoringFactors(CreditControlCommon):
         self.assertEqual(raw["overdue_ratio"], 0.0)
 
 
-@tagged("post_install", "-at_install", "credit_control_scoring")
+@tagged("post_install", "-at_install", "credit_control")
 class TestScoring(CreditControlCommon):
     """Scores, grades, the explanation, history, automatic limit cuts and alerts."""
 
@@ -186,10 +186,15 @@ class TestScoring(CreditControlCommon):
             with self.subTest(message=message), self.assertRaisesText(ValidationError, message):
                 self.env["credit.scorecard"].create(dict(vals, name="Bad", company_id=self.company.id))
         self.assertEqual(self.env["credit.scorecard"].search_count([]), count, "nothing half-written")
-        with self.assertRaisesText(ValidationError, "already has a default scorecard"):
-            self.env["credit.scorecard"].create(
-                {"name": "Second", "is_default": True, "factor_ids": [Command.create(factor)], "grade_ids": grades}
-            )
+        # the company's default scorecard is a company field: a new default replaces the old one
+        second = self.env["credit.scorecard"].create(
+            {"name": "Second", "is_default": True, "factor_ids": [Command.create(factor)], "grade_ids": grades}
+        )
+        self.assertEqual(self.company.credit_scorecard_id, second)
+        self.assertEqual(self.env["credit.scorecard"].search([("is_default", "=", True)]), second)
+        self.assertFalse(self.scorecard.is_default)
+        with self.assertRaisesText(ValidationError, "choose another default before archiving it"):
+            second.active = False
 
     def test_history_answers_grade_on_date(self):
         day1 = self.today - timedelta(days=20)
@@ -219,20 +224,25 @@ class TestScoring(CreditControlCommon):
         as_salesman = self.customer.with_user(self.salesman)
         self.assertEqual(as_salesman.credit_grade, "A")
         self.assertIn("On-time payment ratio (%)", as_salesman.credit_score_explanation)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit managers can change"):
             as_salesman.action_credit_apply_suggested_limit()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit managers can change"):
             as_salesman.write({"credit_manual_rating": "excellent"})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "Only credit users can compute credit scores"):
             as_salesman.action_credit_compute_score()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesText(AccessError, "not allowed to modify"):
             self.scorecard.with_user(self.salesman).write({"name": "Mine"})
         self.assertFalse(self.customer.credit_manual_rating)
         self.customer.with_user(self.credit_manager).action_credit_apply_suggested_limit()
         self.assertEqual(self.customer.credit_limit, 2500.0)
         self.env.cr.precommit.run()
-        tracked = self.customer.message_ids.tracking_value_ids.filtered(
-            lambda value: value.field_id.name == "credit_limit"
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "credit_limit"),
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", self.customer.id),
+            ],
+            order="id desc",
         )
         self.assertEqual((tracked[:1].old_value_float, tracked[:1].new_value_float), (1000.0, 2500.0))
 

@@ -1,4 +1,4 @@
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import BaseCase, tagged
 
 from ...lib.scoring import (
     FactorResult,
@@ -16,8 +16,8 @@ from ...lib.scoring import (
 )
 
 
-@tagged("post_install", "-at_install", "credit_control_scoring")
-class TestScoringLib(TransactionCase):
+@tagged("post_install", "-at_install", "credit_control")
+class TestScoringLib(BaseCase):
     """The scorecard arithmetic, without a database."""
 
     def test_points_linear_both_directions_and_clamped(self):

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, tagged
 from ..common import CreditControlCommon
 
 
-@tagged("post_install", "-at_install", "credit_control_scoring")
+@tagged("post_install", "-at_install", "credit_control")
 class TestScoringTour(CreditControlCommon, HttpCase):
     """In the browser: a credit manager scores a customer and applies the suggested limit;
     the salesperson sees the grade and its explanation, read-only."""

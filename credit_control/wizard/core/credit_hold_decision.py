@@ -18,7 +18,7 @@ class CreditHoldDecision(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         if self.decision == "release":
-            self.hold_ids.action_release(self.reason)
+            self.hold_ids._release(self.reason)
         else:
-            self.hold_ids.action_reject(self.reason)
+            self.hold_ids._reject(self.reason)
         return {"type": "ir.actions.act_window_close"}
