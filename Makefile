@@ -9,12 +9,15 @@ TEST_TAGS ?= /credit_control
 DEMO_PORT ?= 8069
 # Extra odoo-bin arguments, e.g. make test ODOO_ARGS="--log-level=debug"
 ODOO_ARGS ?=
+# Extra tools/update_translations.py arguments, e.g. make i18n I18N_ARGS="--compendium fr.po"
+I18N_ARGS ?=
 
-.PHONY: help demo test demo-reset setup pg-start pg-stop pg-status stop psql clean-data
+.PHONY: help demo test i18n demo-reset setup pg-start pg-stop pg-status stop psql clean-data
 
 help:
 	@echo "make demo        serve Odoo with credit_control + demo data on 127.0.0.1:$(DEMO_PORT) (admin/admin)"
 	@echo "make test        run the credit_control tests (TEST_TAGS=$(TEST_TAGS))"
+	@echo "make i18n        export the terms into credit_control/i18n/credit_control.pot, merge them into the .po files"
 	@echo "make demo-reset  drop the demo database (recreated by the next make demo)"
 	@echo "make setup       find Odoo and build the virtualenv only"
 	@echo "make pg-start | pg-stop | pg-status | psql   the private PostgreSQL cluster"
@@ -25,6 +28,9 @@ demo:
 
 test:
 	@TEST_TAGS="$(TEST_TAGS)" bash tools/test.sh $(ODOO_ARGS)
+
+i18n:
+	@bash tools/i18n.sh $(I18N_ARGS)
 
 demo-reset:
 	@bash tools/demo.sh reset

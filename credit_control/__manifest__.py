@@ -1,6 +1,6 @@
 {
     "name": "Credit Control",
-    "summary": "Customer credit limits, exposure, and server-side credit holds at sale order confirmation",
+    "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning and registry data",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: set everything up, install credit_control (with demo data) in a fresh database,
-# run its tests and close with one line `N passed, N failed`.
+# run its tests, check its translations on that database, and close with one line
+# `N passed, N failed` (each quality gate counts as one test).
 #
 # Variables: TEST_TAGS (default /credit_control), TEST_DB (default credit_control_test),
 #            TEST_HTTP_PORT (default: a free port), plus those listed in tools/common.sh.
@@ -70,6 +71,17 @@ ODOO_RC=${PIPESTATUS[0]}
 set -e
 ODOO_SECS=$((SECONDS - T_ODOO))
 
+# Gate "translations", on the database odoo-bin has just installed (the cluster is still up):
+# the .pot lists every term of the code, every .po translates them all (tools/check_translations.py).
+cc_log "Quality gate: translations (database $TEST_DB)"
+if "$CC_VENV/bin/python" "$CC_TOOLS_DIR/check_translations.py" --odoo-src "$ODOO_SRC" -- \
+        "${CC_ODOO[@]:2}" -d "$TEST_DB"; then
+    echo "PASS translations" >> "$QUALITY_RESULTS"
+else
+    echo "FAIL translations" >> "$QUALITY_RESULTS"
+    cc_warn "quality gate failed: translations"
+fi
+
 # Stop the cluster now, so that the summary below stays the last line of output.
 cleanup
 
@@ -78,7 +90,8 @@ set +e
 "$CC_VENV/bin/python" - "$TEST_LOG" "$ODOO_RC" "$TEST_TAGS" "$QUALITY_RESULTS" <<'PY'
 """Reads Odoo's log and prints the closing `N passed, N failed` line.
 
-Each quality gate (tools/quality.sh) counts as one test more, passed or failed.
+Each quality gate (tools/quality.sh, and "translations" run after odoo-bin) counts as one
+test more, passed or failed.
 
 failed = failed tests + tests in error (Odoo's own count)
        + tests that logged an ERROR/CRITICAL line without being reported as failed
