@@ -1,5 +1,10 @@
 """What every registry client shares: the result, the HTTP round trip, the choice of providers.
 
+Each client describes itself (code, label, identifiers accepted, countries covered, status
+table) and ``register`` files it in ``CLIENTS``: the choice of providers, the status
+normalisation and Odoo's list of registries are all read from there, so a new provider is one
+client module (``__init__`` imports every module of this package) and one provider record.
+
 A registry lookup feeds a credit decision, so it must never break one: ``fetch`` turns every
 transport, HTTP and payload problem into a result with status "unknown" and an ``error``, and
 the caller decides whether to retry. Personal data (officers' names, phone numbers, e-mail
@@ -13,7 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
-from .status import UNKNOWN
+from .status import STATUSES, UNKNOWN
 
 NOT_FOUND = "not found"
 REDACTED = "***"
@@ -25,6 +30,13 @@ EU_VAT_PREFIXES = frozenset(
     "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split()
 )
 _VAT_PREFIX_BY_COUNTRY = {"GR": "EL"}
+
+# The identifiers a client may accept, named as the keyword arguments of choose_providers.
+VAT = "vat"
+COMPANY_REGISTRY = "company_registry"
+LEI = "lei"
+USCC = "unified_social_credit_code"
+IDENTIFIER_TYPES = (VAT, COMPANY_REGISTRY, LEI, USCC)
 
 # Chinese unified social credit code: 18 characters, no I, O, S, V or Z.
 USCC_PATTERN = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
@@ -87,21 +99,52 @@ CLIENTS = {}
 
 
 def register(client_class):
-    """Class decorator: make a client reachable by its code through get_client."""
-    CLIENTS[client_class.code] = client_class
+    """Class decorator: file a client under its code, once its self-description is checked."""
+    code = client_class.code
+    if not code or not client_class.label:
+        raise TypeError(f"{client_class.__name__} needs a code and a label")
+    if code in CLIENTS and CLIENTS[code] is not client_class:
+        raise ValueError(f"registry provider {code!r} is already registered by {CLIENTS[code].__name__}")
+    if not client_class.identifiers or not set(client_class.identifiers) <= set(IDENTIFIER_TYPES):
+        raise ValueError(f"{client_class.__name__}: identifiers must be among {IDENTIFIER_TYPES}")
+    if not set(client_class.statuses.values()) <= set(STATUSES):
+        raise ValueError(f"{client_class.__name__}: statuses must map to {STATUSES}")
+    CLIENTS[code] = client_class
     return client_class
 
 
+def registered_clients():
+    """The registered client classes in the order they are asked (``sequence``, then code)."""
+    return sorted(CLIENTS.values(), key=lambda client_class: (client_class.sequence, client_class.code))
+
+
 class RegistryClient:
-    """One provider. Subclasses set ``code`` and ``default_base_url`` and implement
-    ``build_request`` (what to send) and ``interpret`` (a decoded payload -> RegistryResult);
-    ``register`` makes them reachable by code."""
+    """One provider, describing itself in class attributes:
+
+    - ``code`` (stored on the Odoo provider) and ``label`` (its name in the list of registries);
+    - ``identifiers``: the identifier types of IDENTIFIER_TYPES it accepts, most telling first;
+    - ``countries``: ISO codes of the countries it covers; None for any country (the identifier
+      itself says where the company is, as an LEI or a prefixed EU VAT number does);
+    - ``statuses``: the provider's own status words -> normalised statuses (status.py);
+    - ``sequence``: the order of choose_providers, national registers first (they say the most);
+    - ``default_base_url``, ``requires_api_key``, ``uses_secret``, ``uses_requester_vat``.
+
+    Subclasses implement ``build_request`` (what to send) and ``interpret`` (a decoded
+    payload -> RegistryResult), and ``register`` makes them reachable by code.
+    """
 
     code = ""
+    label = ""
+    sequence = 100
+    identifiers = ()
+    countries = None
+    statuses = {}
     default_base_url = ""
     requires_api_key = False
     # whether the constructor takes a ``secret`` besides the key (signed requests)
     uses_secret = False
+    # whether fetch takes the requester's own VAT number (``requester_vat``)
+    uses_requester_vat = False
     personal_data_keys = frozenset()
 
     def __init__(self, base_url=None, api_key=None, timeout=10, session=None):
@@ -115,9 +158,36 @@ class RegistryClient:
         """Values to blank out of anything a result carries."""
         return tuple(secret for secret in (self.api_key,) if secret)
 
+    # -- self-description --------------------------------------------------------------------
+
+    @classmethod
+    def covers(cls, country_code):
+        """Whether companies of this country may be asked about."""
+        return cls.countries is None or compact(country_code) in cls.countries
+
+    @classmethod
+    def identify(cls, country_code, identifiers):
+        """The identifier to ask about, from {identifier type: value} of a company of a country it
+        covers; None when none of them is one this provider accepts. By default the first accepted
+        type whose value ``clean_identifier`` takes."""
+        for identifier_type in cls.identifiers:
+            try:
+                return cls.clean_identifier(identifiers.get(identifier_type))
+            except ValueError:
+                continue
+        return None
+
+    @classmethod
+    def normalise_status(cls, raw_status, **flags):
+        """The normalised status for the provider's own word; UNKNOWN when not in ``statuses``."""
+        if not isinstance(raw_status, str):
+            return UNKNOWN
+        return cls.statuses.get(raw_status.strip()) or UNKNOWN
+
     # -- to implement ------------------------------------------------------------------------
 
-    def clean_identifier(self, identifier):
+    @classmethod
+    def clean_identifier(cls, identifier):
         """The identifier as the provider wants it; ValueError when it cannot be one."""
         identifier = str(identifier or "").strip()
         if not identifier:
@@ -212,6 +282,13 @@ def get_client(code, **config):
     if code not in CLIENTS:
         raise ValueError(f"unknown registry provider {code!r}")
     return CLIENTS[code](**config)
+
+
+def normalise(provider_code, raw_status, **flags):
+    """The normalised status for a provider's own word, from the provider's ``statuses``;
+    UNKNOWN for a word missing from it or a provider nobody registered."""
+    client_class = CLIENTS.get(provider_code)
+    return client_class.normalise_status(raw_status, **flags) if client_class else UNKNOWN
 
 
 # -- small parsing helpers shared by the providers ---------------------------------------------
@@ -348,20 +425,11 @@ def chinese_credit_code(*candidates):
 
 
 def choose_providers(country_code, vat=None, company_registry=None, lei=None, unified_social_credit_code=None):
-    """[(provider code, identifier)] worth asking about a company, national registers first
-    (they say the most), then GLEIF, then VIES (which only knows the VAT number)."""
-    country = compact(country_code)
+    """[(provider code, identifier)] worth asking about a company: every registered client that
+    covers the country and accepts one of its identifiers, in the clients' ``sequence`` order."""
+    identifiers = {VAT: vat, COMPANY_REGISTRY: company_registry, LEI: lei, USCC: unified_social_credit_code}
     choices = []
-    if country == "GB" and (number := companies_house_number(company_registry)):
-        choices.append(("companies_house", number))
-    if country == "FR" and (siren := french_siren(company_registry, vat)):
-        choices.append(("fr_recherche", siren))
-    if country == "NO" and (orgnr := norwegian_orgnr(company_registry, vat)):
-        choices.append(("no_brreg", orgnr))
-    if country == "CN" and (code := chinese_credit_code(unified_social_credit_code, company_registry)):
-        choices += [("cn_qichacha", code), ("cn_tianyancha", code)]
-    if lei_is_valid(lei):
-        choices.append(("gleif", compact(lei)))
-    if eu_vat := vies_vat(country, vat):
-        choices.append(("vies", eu_vat))
+    for client_class in registered_clients():
+        if client_class.covers(country_code) and (identifier := client_class.identify(country_code, identifiers)):
+            choices.append((client_class.code, identifier))
     return choices

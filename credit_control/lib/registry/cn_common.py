@@ -5,8 +5,38 @@ capital as text ("1000万人民币") and use the same Chinese status words; only
 the codes and the way dates are written differ, so each client just names them.
 """
 
-from .base import NOT_FOUND, RegistryClient, RegistryError, parse_capital, parse_date
-from .status import normalise
+from .base import (
+    COMPANY_REGISTRY,
+    NOT_FOUND,
+    USCC,
+    VAT,
+    RegistryClient,
+    RegistryError,
+    chinese_credit_code,
+    parse_capital,
+    parse_date,
+)
+from .status import ACTIVE, DISSOLVED, INACTIVE, INSOLVENCY_LIQUIDATION, UNKNOWN
+
+# Chinese business registration statuses, shared by Qichacha and Tianyancha. 吊销 (licence
+# revoked) leaves a legal person that cannot trade; only 注销 (deregistered) ends it.
+CHINA = {
+    "存续": ACTIVE,
+    "在业": ACTIVE,
+    "开业": ACTIVE,
+    "在营": ACTIVE,
+    "吊销": INACTIVE,
+    "吊销，未注销": INACTIVE,
+    "吊销，已注销": DISSOLVED,
+    "迁出": INACTIVE,
+    "停业": INACTIVE,
+    "清算": INSOLVENCY_LIQUIDATION,
+    "破产": INSOLVENCY_LIQUIDATION,
+    "注销": DISSOLVED,
+}
+
+# "存续（在营、开业、在册）": Chinese statuses often carry a gloss after the main word.
+_CHINESE_GLOSS_MARKS = ("（", "(", "，", ",")
 
 
 class ChineseRegistryClient(RegistryClient):
@@ -17,6 +47,10 @@ class ChineseRegistryClient(RegistryClient):
     identifier); ``read_date`` turns the creation date as written into a date.
     """
 
+    # the unified social credit code; a Chinese company's VAT number is that code too
+    identifiers = (USCC, COMPANY_REGISTRY, VAT)
+    countries = frozenset({"CN"})
+    statuses = CHINA
     requires_api_key = True
     code_key = ""
     message_key = ""
@@ -25,6 +59,18 @@ class ChineseRegistryClient(RegistryClient):
     success_code = ""
     no_result_code = ""
     company_keys = {}
+
+    @classmethod
+    def identify(cls, country_code, identifiers):
+        return chinese_credit_code(identifiers.get(USCC) or identifiers.get(VAT), identifiers.get(COMPANY_REGISTRY))
+
+    @classmethod
+    def normalise_status(cls, raw_status, **flags):
+        """A word with a gloss ("存续（在营、开业、在册）") is read by its main word."""
+        status = super().normalise_status(raw_status, **flags)
+        if status == UNKNOWN and isinstance(raw_status, str):
+            status = cls.statuses.get(_main_chinese_word(raw_status.strip())) or UNKNOWN
+        return status
 
     def read_date(self, value):
         return parse_date(value)
@@ -41,7 +87,7 @@ class ChineseRegistryClient(RegistryClient):
         capital_amount, capital_currency = parse_capital(company.get(keys["capital"]))
         return self.result(
             payload,
-            status=normalise(self.code, raw_status),
+            status=self.normalise_status(raw_status),
             raw_status=raw_status,
             legal_name=company.get(keys["legal_name"]),
             address=company.get(keys["address"]),
@@ -51,3 +97,9 @@ class ChineseRegistryClient(RegistryClient):
             capital_currency=capital_currency,
             identifier=company.get(keys["identifier"]) or identifier,
         )
+
+
+def _main_chinese_word(word):
+    for mark in _CHINESE_GLOSS_MARKS:
+        word = word.split(mark, 1)[0]
+    return word.strip()

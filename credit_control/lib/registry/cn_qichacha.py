@@ -15,6 +15,8 @@ from .cn_common import ChineseRegistryClient
 @register
 class QichachaClient(ChineseRegistryClient):
     code = "cn_qichacha"
+    label = "China: Qichacha"
+    sequence = 40
     default_base_url = "https://api.qichacha.com"
     uses_secret = True
     personal_data_keys = frozenset({"OperName", "PhoneNumber", "Email", "ContactInfo"})

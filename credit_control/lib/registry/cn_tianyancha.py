@@ -16,6 +16,8 @@ CHINA_TIME = timezone(timedelta(hours=8), "CST")
 @register
 class TianyanchaClient(ChineseRegistryClient):
     code = "cn_tianyancha"
+    label = "China: Tianyancha"
+    sequence = 50
     default_base_url = "https://open.api.tianyancha.com/services/open"
     personal_data_keys = frozenset({"legalPersonName", "phoneNumber", "email"})
     code_key = "error_code"

@@ -5,19 +5,40 @@ the status, the profile tells whether the company ever went through insolvency p
 and whether its annual accounts are overdue: warning signs of an active company.
 """
 
-from .base import RegistryClient, companies_house_number, join_address, parse_date, register
-from .status import normalise
+from .base import COMPANY_REGISTRY, RegistryClient, companies_house_number, join_address, parse_date, register
+from .status import ACTIVE, DISSOLVED, INSOLVENCY_LIQUIDATION
 
 
 @register
 class CompaniesHouseClient(RegistryClient):
     code = "companies_house"
+    label = "UK Companies House"
+    sequence = 10
+    identifiers = (COMPANY_REGISTRY,)
+    countries = frozenset({"GB"})
+    # company_status ("registered" and "open" are the live states of other register types, such
+    # as overseas entities)
+    statuses = {
+        "active": ACTIVE,
+        "registered": ACTIVE,
+        "open": ACTIVE,
+        "liquidation": INSOLVENCY_LIQUIDATION,
+        "receivership": INSOLVENCY_LIQUIDATION,
+        "administration": INSOLVENCY_LIQUIDATION,
+        "voluntary-arrangement": INSOLVENCY_LIQUIDATION,
+        "insolvency-proceedings": INSOLVENCY_LIQUIDATION,
+        "dissolved": DISSOLVED,
+        "converted-closed": DISSOLVED,
+        "removed": DISSOLVED,
+        "closed": DISSOLVED,
+    }
     default_base_url = "https://api.company-information.service.gov.uk"
     requires_api_key = True
     # "care of" names a person or firm receiving the mail, not the company
     personal_data_keys = frozenset({"care_of"})
 
-    def clean_identifier(self, identifier):
+    @classmethod
+    def clean_identifier(cls, identifier):
         number = companies_house_number(identifier)
         if not number:
             raise ValueError("not a company number")
@@ -31,7 +52,7 @@ class CompaniesHouseClient(RegistryClient):
         office = payload.get("registered_office_address") or {}
         return self.result(
             payload,
-            status=normalise(self.code, raw_status),
+            status=self.normalise_status(raw_status),
             raw_status=raw_status,
             legal_name=payload.get("company_name"),
             address=join_address(

@@ -4,17 +4,42 @@ It is a search, so the answer may list other companies: only the one with our SI
 The officers listed under "dirigeants" are often natural persons and are dropped.
 """
 
-from .base import NOT_FOUND, RegistryClient, RegistryError, french_siren, join_address, parse_date, register
-from .status import normalise
+from .base import (
+    COMPANY_REGISTRY,
+    NOT_FOUND,
+    VAT,
+    RegistryClient,
+    RegistryError,
+    french_siren,
+    join_address,
+    parse_date,
+    register,
+)
+from .status import ACTIVE, DISSOLVED
 
 
 @register
 class FrRechercheClient(RegistryClient):
     code = "fr_recherche"
+    label = "France: company directory (recherche-entreprises)"
+    sequence = 20
+    # the SIREN, or the SIRET it starts, or the French VAT number it is part of
+    identifiers = (COMPANY_REGISTRY, VAT)
+    countries = frozenset({"FR"})
+    # etat_administratif: A(ctive) or C(essée)
+    statuses = {
+        "A": ACTIVE,
+        "C": DISSOLVED,
+    }
     default_base_url = "https://recherche-entreprises.api.gouv.fr"
     personal_data_keys = frozenset({"dirigeants"})
 
-    def clean_identifier(self, identifier):
+    @classmethod
+    def identify(cls, country_code, identifiers):
+        return french_siren(identifiers.get(COMPANY_REGISTRY), identifiers.get(VAT))
+
+    @classmethod
+    def clean_identifier(cls, identifier):
         siren = french_siren(registry=identifier) or french_siren(vat=identifier)
         if not siren:
             raise ValueError("not a SIREN")
@@ -34,7 +59,7 @@ class FrRechercheClient(RegistryClient):
         head_office = unit.get("siege") or {}
         return self.result(
             payload,
-            status=normalise(self.code, raw_status),
+            status=self.normalise_status(raw_status),
             raw_status=raw_status,
             legal_name=unit.get("nom_complet") or unit.get("nom_raison_sociale"),
             address=head_office.get("adresse")

@@ -5,8 +5,8 @@ the LEI itself was renewed: a LAPSED LEI belongs to a company that stopped payin
 fee, not to a dead company.
 """
 
-from .base import RegistryClient, compact, join_address, lei_is_valid, parse_date, register
-from .status import normalise
+from .base import LEI, RegistryClient, compact, join_address, lei_is_valid, parse_date, register
+from .status import ACTIVE, DISSOLVED, INACTIVE
 
 # ELF code GLEIF uses when the legal form is only given as text, in legalForm.other
 _OTHER_LEGAL_FORM = "8888"
@@ -15,9 +15,34 @@ _OTHER_LEGAL_FORM = "8888"
 @register
 class GleifClient(RegistryClient):
     code = "gleif"
+    label = "GLEIF LEI records"
+    sequence = 60
+    identifiers = (LEI,)
+    # any country: an LEI names one legal entity worldwide
+    countries = None
+    # entity.status; an INACTIVE entity is refined by entity.expiration.reason (expiration_reasons).
+    # registration.status (ISSUED, LAPSED, RETIRED, …) is left out on purpose: a lapsed LEI only
+    # means the yearly renewal fee was not paid.
+    statuses = {
+        "ACTIVE": ACTIVE,
+        "INACTIVE": INACTIVE,
+    }
+    expiration_reasons = {
+        "DISSOLVED": DISSOLVED,
+    }
     default_base_url = "https://api.gleif.org/api/v1"
 
-    def clean_identifier(self, identifier):
+    @classmethod
+    def normalise_status(cls, raw_status, expiration_reason=None, **flags):
+        """An INACTIVE entity whose LEI expired because it was DISSOLVED is dissolved, any other
+        INACTIVE one (merged, …) is only inactive."""
+        status = super().normalise_status(raw_status, **flags)
+        if status == INACTIVE:
+            return cls.expiration_reasons.get(expiration_reason, INACTIVE)
+        return status
+
+    @classmethod
+    def clean_identifier(cls, identifier):
         if not lei_is_valid(identifier):
             raise ValueError("not an LEI")
         return compact(identifier)
@@ -38,7 +63,7 @@ class GleifClient(RegistryClient):
         legal_form = entity.get("legalForm") or {}
         return self.result(
             payload,
-            status=normalise(self.code, raw_status, expiration_reason=expiration_reason),
+            status=self.normalise_status(raw_status, expiration_reason=expiration_reason),
             raw_status=raw_status,
             legal_name=(entity.get("legalName") or {}).get("name"),
             address=join_address(

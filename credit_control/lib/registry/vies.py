@@ -6,8 +6,8 @@ With the requester's own VAT number, VIES returns a consultation number, the pro
 check was made.
 """
 
-from .base import RegistryClient, RegistryError, compact, register, vies_vat
-from .status import UNKNOWN, normalise
+from .base import VAT, RegistryClient, RegistryError, compact, register, vies_vat
+from .status import ACTIVE, INACTIVE, UNKNOWN
 
 # what VIES prints where a member state does not share the trader's name or address
 _NOT_SHARED = "---"
@@ -16,9 +16,29 @@ _NOT_SHARED = "---"
 @register
 class ViesClient(RegistryClient):
     code = "vies"
+    label = "EU VIES VAT check"
+    sequence = 70
+    identifiers = (VAT,)
+    # any country: the VAT number's prefix names the member state (XI: Northern Ireland)
+    countries = None
+    # VIES answers about a VAT number, not a company: an invalid number is not a dissolved
+    # company, and member-state outages (MS_UNAVAILABLE, TIMEOUT, SERVICE_UNAVAILABLE,
+    # MS_MAX_CONCURRENT_REQ, GLOBAL_MAX_CONCURRENT_REQ, INVALID_INPUT, …) say nothing at all,
+    # so they stay unknown.
+    statuses = {
+        "VALID": ACTIVE,
+        "INVALID": INACTIVE,
+    }
     default_base_url = "https://ec.europa.eu/taxation_customs/vies/rest-api"
+    uses_requester_vat = True
 
-    def clean_identifier(self, identifier):
+    @classmethod
+    def identify(cls, country_code, identifiers):
+        """A bare number takes the VIES prefix of the company's country (EL for Greece)."""
+        return vies_vat(country_code, identifiers.get(VAT))
+
+    @classmethod
+    def clean_identifier(cls, identifier):
         vat = vies_vat(None, identifier)
         if not vat:
             raise ValueError("not an EU VAT number")
@@ -40,7 +60,7 @@ class ViesClient(RegistryClient):
         raw_status = payload.get("userError")
         if raw_status in (None, "", "VALID", "INVALID"):
             raw_status = "VALID" if payload["valid"] else "INVALID"
-        status = normalise(self.code, raw_status)
+        status = self.normalise_status(raw_status)
         return self.result(
             payload,
             status=status,

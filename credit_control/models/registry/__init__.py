@@ -1,6 +1,7 @@
 # isort: skip_file
 from . import credit_registry_provider
 from . import credit_registry_snapshot
+from . import credit_registry_fetcher
 from . import credit_rule
 from . import credit_alert
 from . import credit_score_figures

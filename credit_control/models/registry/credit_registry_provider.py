@@ -5,16 +5,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ...lib.registry import CLIENTS, get_client
+from ...lib.registry.base import COMPANY_REGISTRY, LEI, USCC, VAT, registered_clients
 
-PROVIDER_CODES = [
-    ("vies", "EU VIES VAT check"),
-    ("gleif", "GLEIF LEI records"),
-    ("companies_house", "UK Companies House"),
-    ("fr_recherche", "France: company directory (recherche-entreprises)"),
-    ("no_brreg", "Norway: Brønnøysund Register Centre"),
-    ("cn_qichacha", "China: Qichacha"),
-    ("cn_tianyancha", "China: Tianyancha"),
-]
 # A provider answering 429 without saying how long to wait is left alone this long.
 DEFAULT_BACKOFF_SECONDS = 60
 RATE_WINDOW = timedelta(minutes=1)
@@ -23,7 +15,8 @@ RATE_WINDOW = timedelta(minutes=1)
 class CreditRegistryProvider(models.Model):
     """One registry the customers' companies are checked against, and how to call it.
 
-    The code names the client of ``lib/registry`` that speaks the provider's API. Providers
+    The code names the client of ``lib/registry`` that speaks the provider's API; the list of
+    codes, what each registry accepts and where it looks are read from the clients. Providers
     are shared by all companies: what a registry says about a company does not depend on who
     asks. The API key and secret are readable by administrators only; the calls made in the
     last minute (one snapshot each) count against the rate limit, and a 429 answer makes the
@@ -33,9 +26,16 @@ class CreditRegistryProvider(models.Model):
     _name = "credit.registry.provider"
     _description = "Registry Provider"
     _order = "sequence, id"
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "There is already a provider for this registry."),
+        ("timeout_positive", "CHECK(timeout > 0 AND timeout <= 120)", "The timeout must be between 0 and 120 seconds."),
+        ("rate_limit_positive", "CHECK(rate_limit > 0)", "The rate limit must be at least one call per minute."),
+        ("stale_positive", "CHECK(stale_after_days > 0)", "The refresh delay must be at least one day."),
+        ("retry_positive", "CHECK(retry_minutes > 0)", "The retry delay must be at least one minute."),
+    ]
 
     name = fields.Char(required=True)
-    code = fields.Selection(PROVIDER_CODES, string="Registry", required=True)
+    code = fields.Selection(selection="_selection_code", string="Registry", required=True)
     sequence = fields.Integer(default=10)
     enabled = fields.Boolean(
         help="Check customers against this registry. Disabled providers are never called: enabling one sends "
@@ -56,8 +56,20 @@ class CreditRegistryProvider(models.Model):
         help="Secret key signing each call, for providers that use one (Qichacha).",
     )
     has_api_key = fields.Boolean(string="API Key Set", compute="_compute_has_api_key", compute_sudo=True)
-    requires_api_key = fields.Boolean(string="Requires API Key", compute="_compute_client_needs")
-    uses_api_secret = fields.Boolean(string="Uses API Secret", compute="_compute_client_needs")
+    requires_api_key = fields.Boolean(string="Requires API Key", compute="_compute_client_description")
+    uses_api_secret = fields.Boolean(string="Uses API Secret", compute="_compute_client_description")
+    uses_requester_vat = fields.Boolean(string="Uses Requester VAT Number", compute="_compute_client_description")
+    accepted_identifiers = fields.Char(
+        string="Identifiers",
+        compute="_compute_client_description",
+        help="The customer's numbers this registry is asked about, the first one it accepts.",
+    )
+    country_ids = fields.Many2many(
+        "res.country",
+        string="Countries",
+        compute="_compute_client_description",
+        help="Customers of these countries are checked against this registry; empty: any country.",
+    )
     requester_vat = fields.Char(
         string="Requester VAT Number",
         help="Your own VAT number, sent to VIES so that it returns a consultation number proving the check. "
@@ -98,33 +110,40 @@ class CreditRegistryProvider(models.Model):
     pending_count = fields.Integer(string="Queued", compute="_compute_counts")
     snapshot_count = fields.Integer(string="Checks", compute="_compute_counts")
 
-    _sql_constraints = [
-        ("code_unique", "unique(code)", "There is already a provider for this registry."),
-        ("timeout_positive", "CHECK(timeout > 0 AND timeout <= 120)", "The timeout must be between 0 and 120 seconds."),
-        ("rate_limit_positive", "CHECK(rate_limit > 0)", "The rate limit must be at least one call per minute."),
-        ("stale_positive", "CHECK(stale_after_days > 0)", "The refresh delay must be at least one day."),
-        ("retry_positive", "CHECK(retry_minutes > 0)", "The retry delay must be at least one minute."),
-    ]
-
     @api.depends("code")
     def _compute_base_url(self):
         for provider in self:
             if not provider.base_url and provider.code in CLIENTS:
                 provider.base_url = CLIENTS[provider.code].default_base_url
 
-    @api.depends("code")
-    def _compute_client_needs(self):
-        for provider in self:
-            client_class = CLIENTS.get(provider.code)
-            provider.requires_api_key = bool(client_class and client_class.requires_api_key)
-            provider.uses_api_secret = bool(client_class and client_class.uses_secret)
-
     @api.depends("api_key")
     def _compute_has_api_key(self):
         for provider in self:
             provider.has_api_key = bool(provider.api_key)
 
+    @api.depends("code")
+    def _compute_client_description(self):
+        """What the provider's client says about itself: its needs, identifiers and countries."""
+        labels = self._identifier_labels()
+        clients = [CLIENTS.get(code) for code in set(self.mapped("code"))]
+        country_codes = {code for client_class in clients if client_class for code in client_class.countries or ()}
+        countries = self.env["res.country"].search([("code", "in", sorted(country_codes))]) if country_codes else None
+        for provider in self:
+            client_class = CLIENTS.get(provider.code)
+            provider.requires_api_key = bool(client_class and client_class.requires_api_key)
+            provider.uses_api_secret = bool(client_class and client_class.uses_secret)
+            provider.uses_requester_vat = bool(client_class and client_class.uses_requester_vat)
+            provider.accepted_identifiers = (
+                ", ".join(labels[identifier] for identifier in client_class.identifiers) if client_class else False
+            )
+            provider.country_ids = (
+                countries.filtered(lambda country, covered=client_class.countries: country.code in covered)
+                if client_class and client_class.countries
+                else False
+            )
+
     def _compute_counts(self):
+        self.flush_model(["pending_partner_ids"])
         self.env.cr.execute(
             SQL(
                 "SELECT provider_id, count(*) FROM credit_registry_pending_rel WHERE provider_id = ANY(%s) "
@@ -141,6 +160,19 @@ class CreditRegistryProvider(models.Model):
         for provider in self:
             provider.pending_count = pending.get(provider._origin.id, 0)
             provider.snapshot_count = snapshots.get(provider._origin, 0)
+
+    # ------------------------------------------------------------------
+    # Selection
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _selection_code(self):
+        """One registry per client registered in ``lib/registry``, in the order they are asked."""
+        return [(client_class.code, client_class.label) for client_class in registered_clients()]
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
 
     @api.constrains("enabled", "api_key", "code")
     def _check_api_key(self):
@@ -162,8 +194,41 @@ class CreditRegistryProvider(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_view_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_registry_snapshot")
+        action["domain"] = [("provider_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_refresh_now(self):
+        """Run the scheduled refresh as soon as possible (in the background)."""
+        self.env["credit.registry.fetcher"]._trigger_refresh()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _("The registry refresh will run in the background shortly."),
+            },
+        }
+
+    # ------------------------------------------------------------------
     # Calling the provider
     # ------------------------------------------------------------------
+
+    @api.model
+    def _identifier_labels(self):
+        """{identifier type of lib/registry: its name for users}."""
+        return {
+            VAT: _("VAT number"),
+            COMPANY_REGISTRY: _("Company ID"),
+            LEI: _("LEI"),
+            USCC: _("Unified social credit code"),
+        }
 
     @api.model
     def _enabled_providers(self):
@@ -185,9 +250,11 @@ class CreditRegistryProvider(models.Model):
         return get_client(provider.code, **config)
 
     def _fetch_kwargs(self):
-        """Extra arguments of the client's fetch: the requester's VAT number for VIES."""
+        """Extra arguments of the client's fetch: the requester's VAT number for the clients that
+        send it (VIES)."""
         self.ensure_one()
-        if self.code == "vies":
+        client_class = CLIENTS.get(self.code)
+        if client_class and client_class.uses_requester_vat:
             return {"requester_vat": self.requester_vat or self.env.company.vat or None}
         return {}
 
@@ -289,26 +356,3 @@ class CreditRegistryProvider(models.Model):
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
-
-    # ------------------------------------------------------------------
-    # Buttons
-    # ------------------------------------------------------------------
-
-    def action_view_snapshots(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_registry_snapshot")
-        action["domain"] = [("provider_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
-
-    def action_refresh_now(self):
-        """Run the scheduled refresh as soon as possible (in the background)."""
-        self.env.ref("credit_control.ir_cron_credit_registry_refresh").sudo()._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": _("The registry refresh will run in the background shortly."),
-            },
-        }

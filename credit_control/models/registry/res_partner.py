@@ -1,5 +1,5 @@
 from odoo import _, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 from ...lib.registry import choose_providers
 from ..core.res_partner import CREDIT_READ_GROUPS
@@ -25,6 +25,7 @@ class ResPartner(models.Model):
         default="unknown",
         readonly=True,
         copy=False,
+        tracking=True,
         help="The worst status among the last answers of the registries checked; unknown when none answered. "
         "A failed check never changes it.",
     )
@@ -66,6 +67,46 @@ class ResPartner(models.Model):
         for partner in self:
             partner.credit_registry_snapshot_count = counts.get(partner.commercial_partner_id._origin, 0)
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_credit_registry_fetch(self):
+        """Ask the registries about this customer now: the one place a user waits on a registry.
+
+        Providers whose calls of the minute are used up, or that back off after a 429, are not
+        called: the customer is queued for them and the refresh runs when they allow it.
+        """
+        self._ensure_credit_registry_user()
+        snapshots, waiting = self.env["credit.registry.fetcher"]._fetch_partners(self, user=self.env.user)
+        return self._credit_registry_notification(snapshots, waiting)
+
+    def action_credit_registry_request(self):
+        """From the customer list: check the selected customers in the background."""
+        self._ensure_credit_registry_user()
+        count = self.env["credit.registry.fetcher"]._queue_partners(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info" if count else "warning",
+                "message": _("%(count)s registry checks queued; they run in the background.", count=count)
+                if count
+                else _("No enabled registry knows the selected customers."),
+            },
+        }
+
+    def action_view_credit_registry_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_registry_snapshot")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
     def _credit_registry_identifiers(self):
         """{provider code: identifier} worth asking about this company, from its country and numbers."""
         self.ensure_one()
@@ -76,72 +117,13 @@ class ResPartner(models.Model):
                 vat=self.vat,
                 company_registry=self.company_registry,
                 lei=self.credit_registry_lei,
-                unified_social_credit_code=self.credit_registry_uscc or (self.vat if country == "CN" else None),
+                unified_social_credit_code=self.credit_registry_uscc,
             )
         )
 
-    def _credit_registry_pairs(self, providers):
-        """[(commercial partner, provider, identifier)] of the ``providers`` that know these companies."""
-        pairs = []
-        for partner in self.commercial_partner_id.sudo():
-            identifiers = partner._credit_registry_identifiers()
-            for provider in providers.filtered(lambda provider, known=identifiers: provider.code in known):
-                pairs.append((partner, provider, identifiers[provider.code]))
-        return pairs
-
-    def _credit_registry_request(self):
-        """Queue these customers for the registries that know them and trigger the refresh, which runs
-        in the background; returns the number of checks queued."""
-        providers = self.env["credit.registry.provider"]._enabled_providers()
-        pairs = self._credit_registry_pairs(providers)
-        if pairs:
-            providers._queue([(partner.id, provider.id) for partner, provider, _identifier in pairs])
-            self.env.ref("credit_control.ir_cron_credit_registry_refresh").sudo()._trigger()
-        return len(pairs)
-
-    def _check_credit_registry_user(self):
+    def _ensure_credit_registry_user(self):
         if not self.env.user.has_group("credit_control.group_credit_user"):
             raise AccessError(_("Only credit users can check customers against registries."))
-
-    def action_credit_registry_fetch(self):
-        """Ask the registries about this customer now: the one place a user waits on a registry.
-
-        Providers whose calls of the minute are used up, or that back off after a 429, are not
-        called: the customer is queued for them and the refresh runs when they allow it.
-        """
-        self._check_credit_registry_user()
-        providers = self.env["credit.registry.provider"]._enabled_providers()
-        pairs = self._credit_registry_pairs(providers)
-        if not pairs:
-            raise UserError(
-                _(
-                    "No enabled registry knows %(partner)s: set its country and its VAT number, company ID, LEI "
-                    "or unified social credit code, and enable a provider in Credit Control > Configuration > "
-                    "Registry Providers.",
-                    partner=", ".join(self.commercial_partner_id.mapped("display_name")),
-                )
-            )
-        now = fields.Datetime.now()
-        calls_left = providers._calls_left(now)
-        to_call = []
-        for pair in pairs:
-            if calls_left[pair[1].id] > 0:
-                calls_left[pair[1].id] -= 1
-                to_call.append(pair)
-        snapshots = self.env["credit.registry.snapshot"]._fetch(to_call, user=self.env.user)
-        # refused with a 429: queued, asked again once the provider's back-off ends
-        answered = {
-            (snapshot.partner_id.id, snapshot.provider_id.id) for snapshot in snapshots if snapshot.http_status != 429
-        }
-        providers._unqueue(list(answered))
-        waiting = [
-            (partner, provider) for partner, provider, _identifier in pairs if (partner.id, provider.id) not in answered
-        ]
-        if waiting:
-            providers._queue([(partner.id, provider.id) for partner, provider in waiting])
-            cron = self.env.ref("credit_control.ir_cron_credit_registry_refresh").sudo()
-            cron._trigger(at=min(provider._next_window(now) for _partner, provider in waiting))
-        return self._credit_registry_notification(snapshots, waiting)
 
     def _credit_registry_notification(self, snapshots, waiting):
         labels = dict(self.env["credit.registry.snapshot"]._fields["status"]._description_selection(self.env))
@@ -174,25 +156,3 @@ class ResPartner(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-    def action_credit_registry_request(self):
-        """From the customer list: check the selected customers in the background."""
-        self._check_credit_registry_user()
-        count = self._credit_registry_request()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info" if count else "warning",
-                "message": _("%(count)s registry checks queued; they run in the background.", count=count)
-                if count
-                else _("No enabled registry knows the selected customers."),
-            },
-        }
-
-    def action_view_credit_registry_snapshots(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_registry_snapshot")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"create": False}
-        return action

@@ -21,6 +21,8 @@ class SaleOrder(models.Model):
         if not providers or not partners:
             return
         self.flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["credit.registry.snapshot"].flush_model(["partner_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -38,4 +40,4 @@ class SaleOrder(models.Model):
         known = {row[0] for row in self.env.cr.fetchall()}
         new_customers = partners.filtered(lambda partner: partner.id not in known)
         if new_customers:
-            new_customers._credit_registry_request()
+            self.env["credit.registry.fetcher"]._queue_partners(new_customers)

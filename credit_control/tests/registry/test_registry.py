@@ -1,6 +1,6 @@
 import logging
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import requests
@@ -12,6 +12,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import format_date
 
 from ...lib.registry import CLIENTS
+from ...lib.registry.base import register
+from ...lib.registry.companies_house import CompaniesHouseClient
 from ..common import CreditControlCommon
 from .test_registry_clients import (
     API_KEY,
@@ -112,7 +114,7 @@ FAILURES = {
 }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "credit_control")
 class TestRegistry(CreditControlCommon):
     """Registry providers as configured in Odoo, against a local server replaying recorded
     answers: snapshots, the customer's status, alerts, holds, the score factor, the refresh and
@@ -126,6 +128,7 @@ class TestRegistry(CreditControlCommon):
         cls.providers = {provider.code: provider for provider in cls.env["credit.registry.provider"].sudo().search([])}
         cls.cron = cls.env.ref("credit_control.ir_cron_credit_registry_refresh")
         cls.snapshots = cls.env["credit.registry.snapshot"]
+        cls.fetcher = cls.env["credit.registry.fetcher"]
         cls.admin_user = new_test_user(
             cls.env,
             login="registry_admin",
@@ -144,7 +147,7 @@ class TestRegistry(CreditControlCommon):
             return session
 
         # a plain function: Odoo memoizes the model's methods by attribute, and a Mock has them all
-        patcher = patch.object(type(self.snapshots), "_registry_session", lambda model: capped_session())
+        patcher = patch.object(type(self.fetcher), "_registry_session", lambda model: capped_session())
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -324,20 +327,84 @@ class TestRegistry(CreditControlCommon):
         self.assertEqual(partner.credit_registry_snapshot_id, companies_house)
 
     def test_fetch_button_rules(self):
-        self.enable("companies_house")
+        provider = self.enable("companies_house")
         partner = self.company_partner("Harbour Lane", "base.uk", company_registry="04567321")
-        with self.assertRaises(AccessError):
-            self.fetch(partner, user=self.salesman)
         nowhere = self.company_partner("Nowhere Ltd", "base.uk")
-        with self.assertRaisesText(UserError, "No enabled registry knows Nowhere Ltd"):
+        before = self.triggers()
+        calls = self.calls()
+        # no savepoint around these: what they wrote would stay and be seen below
+        with self.assertRaisesRegex(AccessError, r"^Only credit users can check customers against registries\.$"):
+            self.fetch(partner, user=self.salesman)
+        with self.assertRaisesRegex(UserError, r"^No enabled registry knows Nowhere Ltd: set its country"):
             self.fetch(nowhere)
         self.assertFalse(self.snapshots.sudo().search_count([]), "nothing written")
+        self.assertEqual(self.calls(), calls, "nothing asked")
+        self.assertFalse(provider.pending_partner_ids, "nothing queued")
+        self.assertFalse(self.triggers() - before, "nothing triggered")
+        self.assertEqual(partner.credit_registry_status, "unknown")
         # from a contact, the company is checked
         contact = self.env["res.partner"].create({"name": "Jane", "parent_id": partner.id})
         self.fetch(contact)
         self.assertEqual(self.latest(partner).partner_id, partner)
         action = partner.action_view_credit_registry_snapshots()
         self.assertEqual(self.snapshots.search(action["domain"]), self.latest(partner))
+
+    def test_partner_status_is_written_through_the_orm_in_a_few_queries(self):
+        """One query computes every customer's values, grouped writes flush in one UPDATE: a batch
+        of twelve costs what a batch of two does; unchanged customers are not written at all."""
+        provider = self.providers["companies_house"]
+        now = fields.Datetime.now().replace(microsecond=0)
+
+        def batch(count):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Batch {count}/{index}", "is_company": True} for index in range(count)]
+            )
+            snapshots = self.snapshots.sudo().create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "provider_id": provider.id,
+                        "date": now - timedelta(minutes=index),
+                        "status": "dissolved" if index % 2 else "active",
+                        "creation_date": date(2000, 1, 1 + index),
+                        "is_latest": True,
+                    }
+                    for index, partner in enumerate(partners)
+                ]
+            )
+            # as in a later transaction: the creation is no status change to track
+            self.env.cr.precommit.run()
+            queries = self.env.cr.sql_log_count
+            self.fetcher._update_partners(partners.ids)
+            self.env.flush_all()
+            return partners, snapshots, self.env.cr.sql_log_count - queries
+
+        _small, _snapshots, small_queries = batch(2)
+        partners, snapshots, large_queries = batch(12)
+        self.assertEqual(large_queries, small_queries, "not one query per customer")
+        for index, (partner, snapshot) in enumerate(zip(partners, snapshots, strict=True)):
+            self.assertEqual(
+                (
+                    partner.credit_registry_status,
+                    partner.credit_registry_snapshot_id,
+                    partner.credit_registry_founded_on,
+                    partner.credit_registry_checked_on,
+                ),
+                ("dissolved" if index % 2 else "active", snapshot, date(2000, 1, 1 + index), snapshot.date),
+            )
+        # asked again with nothing new: no write (no write date moves, no tracking message)
+        write_dates = partners.mapped("write_date")
+        with freeze_time(now + timedelta(hours=1)):
+            self.fetcher._update_partners(partners.ids)
+            self.env.flush_all()
+        self.assertEqual(partners.mapped("write_date"), write_dates)
+        # the status change is tracked in the customer's chatter
+        self.env.cr.precommit.run()
+        tracked = partners[1].message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "credit_registry_status"
+        )
+        self.assertEqual(len(tracked), 1)
+        self.assertEqual((tracked.old_value_char, tracked.new_value_char), ("Unknown", "Dissolved"))
 
     # ------------------------------------------------------------------
     # Effects of a status change
@@ -359,7 +426,7 @@ class TestRegistry(CreditControlCommon):
         # a month later the company is in liquidation: the scheduled refresh finds out
         self.set_route("/company/04567321", "companies_house_liquidation")
         with freeze_time(fields.Datetime.now() + timedelta(days=31)):
-            self.snapshots._cron_refresh()
+            self.fetcher._cron_refresh()
             snapshot = self.latest(partner)
             self.assertEqual((snapshot.status, snapshot.previous_status), ("insolvency_liquidation", "active"))
             self.assertTrue(snapshot.changed)
@@ -444,7 +511,7 @@ class TestRegistry(CreditControlCommon):
             self.create_order(partner, 100.0)
         self.assertFalse(self.triggers() - before)
         # the background refresh checks it
-        self.assertEqual(self.snapshots._cron_refresh(), 1)
+        self.assertEqual(self.fetcher._cron_refresh(), 1)
         self.assertEqual(partner.credit_registry_status, "active")
         self.assertFalse(provider.pending_partner_ids)
         # a customer the registries do not know, or an old customer, queues nothing
@@ -470,8 +537,12 @@ class TestRegistry(CreditControlCommon):
         action = partners.with_user(self.credit_manager).action_credit_registry_request()
         self.assertIn("2 registry checks queued", action["params"]["message"])
         self.assertEqual(provider.pending_partner_ids, partners)
-        with self.assertRaises(AccessError):
+        provider._unqueue([(partner.id, provider.id) for partner in partners])
+        before = self.triggers()
+        with self.assertRaisesRegex(AccessError, r"^Only credit users can check customers against registries\.$"):
             partners.with_user(self.salesman).action_credit_registry_request()
+        self.assertFalse(provider.pending_partner_ids, "nothing queued")
+        self.assertFalse(self.triggers() - before, "nothing triggered")
 
     # ------------------------------------------------------------------
     # Scheduled refresh: staleness, retries, rate limits, back-off
@@ -490,14 +561,14 @@ class TestRegistry(CreditControlCommon):
         start = fields.Datetime.now()
         calls = self.calls()
         with freeze_time(start + timedelta(minutes=30)):
-            self.assertEqual(self.snapshots._cron_refresh(), 0, "nothing due yet")
+            self.assertEqual(self.fetcher._cron_refresh(), 0, "nothing due yet")
         with freeze_time(start + timedelta(minutes=61)):
-            self.assertEqual(self.snapshots._cron_refresh(), 1, "the failed call is made again")
+            self.assertEqual(self.fetcher._cron_refresh(), 1, "the failed call is made again")
             self.assertEqual(self.latest(failing).status, "insolvency_liquidation")
         with freeze_time(start + timedelta(days=29)):
-            self.assertEqual(self.snapshots._cron_refresh(), 0)
+            self.assertEqual(self.fetcher._cron_refresh(), 0)
         with freeze_time(start + timedelta(days=31)):
-            self.assertEqual(self.snapshots._cron_refresh(), 3, "answers, 'not found' included, are refreshed")
+            self.assertEqual(self.fetcher._cron_refresh(), 3, "answers, 'not found' included, are refreshed")
         self.assertEqual(self.calls() - calls, 4)
         self.assertEqual(len(fine.credit_registry_snapshot_ids), 2)
         self.assertEqual(len(fine.credit_registry_latest_ids), 1)
@@ -510,11 +581,11 @@ class TestRegistry(CreditControlCommon):
         partner.company_registry = False
         calls = self.calls()
         with freeze_time(fields.Datetime.now() + timedelta(days=31)):
-            self.assertEqual(self.snapshots._cron_refresh(), 0)
+            self.assertEqual(self.fetcher._cron_refresh(), 0)
             self.assertEqual(self.calls(), calls)
             self.assertEqual(partner.credit_registry_status, "unknown")
             self.assertFalse(partner.credit_registry_latest_ids)
-            self.assertEqual(self.snapshots._cron_refresh(), 0, "and does not look at it again")
+            self.assertEqual(self.fetcher._cron_refresh(), 0, "and does not look at it again")
 
     def test_refresh_respects_the_rate_limit_and_reports_progress(self):
         provider = self.enable("companies_house", rate_limit=2)
@@ -522,14 +593,14 @@ class TestRegistry(CreditControlCommon):
         partners = self.env["res.partner"]
         for index, number in enumerate(numbers):
             partners |= self.company_partner(f"Customer {index}", "base.uk", company_registry=number)
-        partners._credit_registry_request()
+        self.fetcher._queue_partners(partners)
         start = fields.Datetime.now().replace(microsecond=0)
         progress = self.env["ir.cron.progress"].sudo().create({"cron_id": self.cron.id})
-        snapshots = self.snapshots.with_context(ir_cron_progress_id=progress.id)
+        fetcher = self.fetcher.with_context(ir_cron_progress_id=progress.id)
         with freeze_time(start):
             before = self.triggers()
             calls = self.calls()
-            self.assertEqual(snapshots._cron_refresh(), 2)
+            self.assertEqual(fetcher._cron_refresh(), 2)
             self.assertEqual(self.calls() - calls, 2, "two calls a minute")
             self.assertEqual((progress.done, progress.remaining), (2, 0), "nothing more allowed now")
             self.assertEqual((self.triggers() - before).call_at, start + timedelta(minutes=1))
@@ -539,9 +610,9 @@ class TestRegistry(CreditControlCommon):
             self.assertEqual(self.calls() - calls, 2)
             self.assertIn("too many calls for now", action["params"]["message"])
         with freeze_time(start + timedelta(seconds=61)):
-            self.assertEqual(snapshots._cron_refresh(), 2)
+            self.assertEqual(fetcher._cron_refresh(), 2)
         with freeze_time(start + timedelta(seconds=122)):
-            self.assertEqual(snapshots._cron_refresh(), 1)
+            self.assertEqual(fetcher._cron_refresh(), 1)
             self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertFalse(provider.pending_partner_ids)
         self.assertEqual(self.calls() - calls, 5)
@@ -551,22 +622,22 @@ class TestRegistry(CreditControlCommon):
         partners = self.company_partner("A", "base.uk", company_registry="04567321") | self.company_partner(
             "B", "base.uk", company_registry="SC298765"
         )
-        partners._credit_registry_request()
+        self.fetcher._queue_partners(partners)
         start = fields.Datetime.now().replace(microsecond=0)
         with freeze_time(start):
             before = self.triggers()
             calls = self.calls()
-            self.assertEqual(self.snapshots._cron_refresh(), 1)
+            self.assertEqual(self.fetcher._cron_refresh(), 1)
             self.assertEqual(self.calls() - calls, 1, "no call after the 429")
             self.assertEqual(provider.next_call_after, start + timedelta(seconds=120))
             self.assertIn(start + timedelta(seconds=120), (self.triggers() - before).mapped("call_at"))
             self.assertEqual(provider.pending_count, 2, "both still to check, the one refused included")
             provider.base_url = self.server.url
-            self.assertEqual(self.snapshots._cron_refresh(), 0)
+            self.assertEqual(self.fetcher._cron_refresh(), 0)
             self.fetch(partners[0])
             self.assertEqual(self.calls() - calls, 1, "the button waits too")
         with freeze_time(start + timedelta(seconds=121)):
-            self.assertEqual(self.snapshots._cron_refresh(), 2)
+            self.assertEqual(self.fetcher._cron_refresh(), 2)
         self.assertEqual(partners.mapped("credit_registry_status"), ["active", "insolvency_liquidation"])
 
     def test_refresh_never_raises(self):
@@ -575,32 +646,32 @@ class TestRegistry(CreditControlCommon):
         partner = self.company_partner(
             "Harbour Lane", "base.uk", company_registry="04567321", credit_registry_lei=LEI_ACTIVE_LAPSED
         )
-        partner._credit_registry_request()
+        self.fetcher._queue_partners(partner)
         client_class = type(self.providers["companies_house"]._client())
         with (
             patch.object(client_class, "fetch", side_effect=RuntimeError("boom")),
             self.assertLogs("odoo.addons.credit_control", level="ERROR"),
         ):
-            self.assertEqual(self.snapshots._cron_refresh(), 1)
-            self.assertEqual(self.snapshots._cron_refresh(), 1)
+            self.assertEqual(self.fetcher._cron_refresh(), 1)
+            self.assertEqual(self.fetcher._cron_refresh(), 1)
         companies_house = self.latest(partner, self.providers["companies_house"])
         self.assertEqual((companies_house.status, companies_house.error), ("unknown", "unexpected error"))
         self.assertEqual(self.latest(partner, self.providers["gleif"]).status, "active")
 
         # a crash of the recording itself is contained to its provider
-        partner._credit_registry_request()
-        original = type(self.snapshots)._record
+        self.fetcher._queue_partners(partner)
+        original = type(self.fetcher)._record
 
-        def record(snapshots, answers, user=None):
+        def record(fetcher, answers, user=None):
             if answers and answers[0][1].code == "companies_house":
                 raise ValueError("disk full")
-            return original(snapshots, answers, user=user)
+            return original(fetcher, answers, user=user)
 
         with (
-            patch.object(type(self.snapshots), "_record", record),
+            patch.object(type(self.fetcher), "_record", record),
             self.assertLogs("odoo.addons.credit_control", level="ERROR") as logs,
         ):
-            self.assertEqual(self.snapshots._cron_refresh(), 1, "GLEIF still refreshed")
+            self.assertEqual(self.fetcher._cron_refresh(), 1, "GLEIF still refreshed")
         self.assertIn("Registry refresh of companies_house failed", logs.output[0])
 
     # ------------------------------------------------------------------
@@ -613,15 +684,68 @@ class TestRegistry(CreditControlCommon):
             self.assertEqual(provider.base_url, CLIENTS[provider.code].default_base_url)
             self.assertFalse(provider.enabled, "nothing is sent to a registry until someone decides to")
 
+    def test_providers_describe_their_clients(self):
+        vies, companies_house, qichacha = (self.providers[code] for code in ("vies", "companies_house", "cn_qichacha"))
+        self.assertEqual(
+            dict(vies._fields["code"]._description_selection(self.env)),
+            {code: client_class.label for code, client_class in CLIENTS.items()},
+        )
+        self.assertEqual(companies_house.country_ids, self.env.ref("base.uk"))
+        self.assertEqual(companies_house.accepted_identifiers, "Company ID")
+        self.assertEqual(qichacha.accepted_identifiers, "Unified social credit code, Company ID, VAT number")
+        self.assertFalse(vies.country_ids, "any country: the VAT prefix says where")
+        self.assertEqual(
+            [(provider.code, provider.uses_requester_vat) for provider in (vies, companies_house)],
+            [("vies", True), ("companies_house", False)],
+        )
+        self.assertEqual(
+            [(provider.requires_api_key, provider.uses_api_secret) for provider in (companies_house, qichacha)],
+            [(True, False), (True, True)],
+        )
+
+    def test_a_new_client_class_is_a_new_registry(self):
+        """One client class registered in lib/registry: Odoo lists it, chooses it for the customers
+        it knows and asks it, with nothing else changed."""
+        with patch.dict(CLIENTS):
+
+            @register
+            class IrishRegistryClient(CompaniesHouseClient):
+                code = "ie_cro"
+                label = "Ireland: Companies Registration Office"
+                sequence = 5
+                countries = frozenset({"IE"})
+                requires_api_key = False
+                default_base_url = "https://cro.example.ie"
+
+            self.assertIs(CLIENTS["ie_cro"], IrishRegistryClient)
+            providers = self.env["credit.registry.provider"].with_user(self.admin_user)
+            selection = dict(providers.fields_get(["code"])["code"]["selection"])
+            self.assertEqual(selection["ie_cro"], "Ireland: Companies Registration Office")
+            provider = providers.create({"name": "Ireland CRO", "code": "ie_cro"})
+            self.assertEqual(provider.base_url, "https://cro.example.ie")
+            self.assertEqual(provider.country_ids, self.env.ref("base.ie"))
+            for other in self.providers.values():
+                other.enabled = False
+            provider.write({"enabled": True, "base_url": self.server.url, "timeout": TIMEOUT})
+            partner = self.company_partner("Liffey Traders", "base.ie", company_registry="4567321")
+            self.assertEqual(partner._credit_registry_identifiers(), {"ie_cro": "04567321"})
+            action = self.fetch(partner)
+            self.assertEqual(action["params"]["message"], "Ireland CRO: Active")
+            self.assertEqual((self.latest(partner).provider_id, partner.credit_registry_status), (provider, "active"))
+            self.assertEqual(self.server.received[-1][1], "/company/04567321")
+        self.assertNotIn("ie_cro", dict(provider._fields["code"]._description_selection(self.env)))
+
     def test_api_key_is_for_administrators_only_and_never_logged(self):
         # timeout 10 s: Odoo's test mode logs the URL of calls with shorter timeouts (test harness only)
         provider = self.enable("cn_qichacha", api_secret=SECRET, timeout=10)
         as_manager = provider.with_user(self.credit_manager)
         self.assertTrue(as_manager.has_api_key)
-        with self.assertRaises(AccessError):
+        refused = r'enough rights to access the fields "api_key" on Registry Provider \(credit\.registry\.provider\)'
+        with self.assertRaisesRegex(AccessError, refused):
             as_manager.read(["api_key"])
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, refused), self.env.cr.savepoint():
             as_manager.write({"api_key": "stolen"})
+        self.assertEqual(provider.api_key, API_KEY, "the key was not written")
         as_manager.write({"rate_limit": 20})
         self.assertEqual(provider.with_user(self.admin_user).api_key, API_KEY)
 
@@ -639,16 +763,29 @@ class TestRegistry(CreditControlCommon):
         self.assertNotIn(SECRET, output)
         snapshots = partner.credit_registry_snapshot_ids
         self.assertEqual(len(snapshots), 3)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, r'enough rights to access the fields "payload" on Registry Snapshot'):
             snapshots.with_user(self.credit_manager).read(["payload"])
         self.assertFalse(any(API_KEY in (s.error or "") + (s.payload or "") for s in snapshots.sudo()))
 
     def test_provider_settings_are_checked(self):
         provider = self.providers["companies_house"]
-        with self.assertRaisesText(ValidationError, "UK Companies House needs an API key"):
+        # the savepoint is the request's transaction, rolled back on the error
+        with (
+            self.assertRaisesRegex(
+                ValidationError,
+                r"^UK Companies House needs an API key: an administrator sets it before the provider is enabled\.$",
+            ),
+            self.env.cr.savepoint(),
+        ):
             provider.write({"enabled": True, "api_key": False})
-        with self.assertRaisesText(ValidationError, "must start with https:// or http://"):
+        with (
+            self.assertRaisesRegex(
+                ValidationError, r"^The base URL of UK Companies House must start with https:// or http://\.$"
+            ),
+            self.env.cr.savepoint(),
+        ):
             provider.base_url = "ftp://example.com"
+        provider.invalidate_recordset()
         self.assertFalse(provider.enabled)
         self.assertEqual(provider.base_url, "https://api.company-information.service.gov.uk")
 

@@ -6,6 +6,7 @@ import threading
 from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
@@ -13,16 +14,24 @@ from requests.adapters import HTTPAdapter
 
 from odoo.tests import BaseCase, tagged
 
-from ...lib.registry import CLIENTS, choose_providers, get_client, normalise
-from ...lib.registry.base import parse_capital, parse_retry_after
+from ...lib.registry import CLIENTS, RegistryClient, choose_providers, get_client, normalise
+from ...lib.registry.base import (
+    COMPANY_REGISTRY,
+    IDENTIFIER_TYPES,
+    parse_capital,
+    parse_retry_after,
+    register,
+    registered_clients,
+)
 from ...lib.registry.cn_qichacha import QichachaClient
+from ...lib.registry.no_brreg import brreg_raw_status
 from ...lib.registry.status import (
     ACTIVE,
     DISSOLVED,
     INACTIVE,
     INSOLVENCY_LIQUIDATION,
+    STATUSES,
     UNKNOWN,
-    brreg_raw_status,
     worst,
 )
 from ...lib.registry.vies import ViesClient
@@ -502,6 +511,78 @@ class TestRegistryClients(BaseCase):
         self.assertIsInstance(get_client("vies"), ViesClient)
         with self.assertRaises(ValueError):
             get_client("nowhere")
+
+    def test_clients_describe_themselves(self):
+        self.assertEqual(
+            [client_class.code for client_class in registered_clients()],
+            ["companies_house", "fr_recherche", "no_brreg", "cn_qichacha", "cn_tianyancha", "gleif", "vies"],
+            "national registers first, then GLEIF, then VIES",
+        )
+        for code, client_class in CLIENTS.items():
+            with self.subTest(provider=code):
+                self.assertEqual(client_class.code, code)
+                self.assertTrue(client_class.label)
+                self.assertTrue(client_class.default_base_url.startswith("https://"))
+                self.assertTrue(client_class.identifiers)
+                self.assertLessEqual(set(client_class.identifiers), set(IDENTIFIER_TYPES))
+                self.assertTrue(client_class.statuses)
+                self.assertLessEqual(set(client_class.statuses.values()), set(STATUSES))
+                for raw_status, status in client_class.statuses.items():
+                    self.assertEqual(normalise(code, raw_status), status)
+        self.assertEqual(CLIENTS["companies_house"].countries, {"GB"})
+        self.assertIsNone(CLIENTS["gleif"].countries, "an LEI is worldwide")
+        self.assertIs(CLIENTS["cn_qichacha"].statuses, CLIENTS["cn_tianyancha"].statuses)
+
+    def test_a_registered_client_is_chosen_without_touching_anything_else(self):
+        with patch.dict(CLIENTS):
+
+            @register
+            class AtlantisClient(RegistryClient):
+                code = "aq_atlantis"
+                label = "Atlantis: register of companies"
+                sequence = 15
+                identifiers = (COMPANY_REGISTRY,)
+                countries = frozenset({"AQ"})
+                statuses = {"alive": ACTIVE, "sunk": DISSOLVED}
+                default_base_url = "https://atlantis.example"
+
+            self.assertIs(get_client("aq_atlantis").__class__, AtlantisClient)
+            self.assertEqual(choose_providers("aq", company_registry=" at-42 "), [("aq_atlantis", "at-42")])
+            self.assertEqual(choose_providers("FR", company_registry="812345674"), [("fr_recherche", "812345674")])
+            self.assertEqual(
+                (normalise("aq_atlantis", "sunk"), normalise("aq_atlantis", "adrift")), (DISSOLVED, UNKNOWN)
+            )
+            # in sequence order among the others
+            self.assertEqual(registered_clients()[1], AtlantisClient)
+        self.assertNotIn("aq_atlantis", CLIENTS)
+        self.assertEqual(choose_providers("AQ", company_registry="at-42"), [])
+
+    def test_registration_checks_the_description(self):
+        class Described(RegistryClient):
+            code = "xx_described"
+            label = "Described"
+            identifiers = (COMPANY_REGISTRY,)
+            statuses = {"ok": ACTIVE}
+
+        cases = [
+            ({"label": ""}, TypeError, r"^NoLabel needs a code and a label$"),
+            ({"identifiers": ("passport",)}, ValueError, r"^BadIdentifier: identifiers must be among"),
+            ({"identifiers": ()}, ValueError, r"^NoIdentifier: identifiers must be among"),
+            ({"statuses": {"ok": "thriving"}}, ValueError, r"^BadStatus: statuses must map to"),
+            ({"code": "vies"}, ValueError, r"^registry provider 'vies' is already registered by ViesClient$"),
+        ]
+        names = iter(["NoLabel", "BadIdentifier", "NoIdentifier", "BadStatus", "Duplicate"])
+        with patch.dict(CLIENTS):
+            for attributes, exception, message in cases:
+                with self.subTest(**attributes):
+                    client_class = type(next(names), (Described,), attributes)
+                    with self.assertRaisesRegex(exception, message):
+                        register(client_class)
+                    self.assertIsNot(CLIENTS.get(client_class.code), client_class, "nothing registered")
+            self.assertEqual(
+                set(CLIENTS),
+                {"vies", "gleif", "companies_house", "fr_recherche", "no_brreg", "cn_qichacha", "cn_tianyancha"},
+            )
 
     # -- over HTTP ---------------------------------------------------------------------------
 
