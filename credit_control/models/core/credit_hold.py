@@ -138,8 +138,7 @@ class CreditHold(models.Model):
                     {
                         "sequence": index,
                         "rule": failure["rule"],
-                        "name": failure["name"],
-                        "message": failure["message"],
+                        "params": failure["params"],
                         "value": failure.get("value", 0.0),
                         "threshold": failure.get("threshold", 0.0),
                     }
@@ -215,7 +214,8 @@ class CreditHold(models.Model):
                 activity.activity_type_id == self.env.ref("credit_control.mail_activity_type_credit_hold_review")
             )
         )
-        activities.write({"note": self._review_note()})
+        for activity in activities:
+            activity.note = self.with_context(lang=activity.user_id.lang)._review_note()
 
     def _review_note(self):
         self.ensure_one()
@@ -232,14 +232,17 @@ class CreditHold(models.Model):
 
     def _schedule_review_activities(self):
         self.ensure_one()
-        note = self._review_note()
         for manager in self.company_id._get_credit_managers():
+            hold = self.with_context(lang=manager.lang)
             self.activity_schedule(
                 "credit_control.mail_activity_type_credit_hold_review",
                 user_id=manager.id,
-                note=note,
-                summary=_("Review credit hold %s", self.name),
+                note=hold._review_note(),
+                summary=hold._review_summary(),
             )
+
+    def _review_summary(self):
+        return _("Review credit hold %s", self.name)
 
     # ------------------------------------------------------------------
     # Decisions

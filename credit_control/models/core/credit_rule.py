@@ -48,9 +48,6 @@ class CreditCheck:
     def limit(self):
         return self.partner._credit_limit_in_force(self.today)
 
-    def format(self, amount):
-        return formatLang(self.partner.env, amount, currency_obj=self.company.currency_id)
-
 
 class CreditRule(models.AbstractModel):
     """The credit rule set: one method per rule, each judging one order.
@@ -194,34 +191,54 @@ class CreditRule(models.AbstractModel):
         for code, label, method in self._get_rules():
             failure = getattr(self, method)(check)
             if failure:
-                failures.append(dict(failure, rule=code, name=label))
+                params = dict(failure.get("params") or {}, currency_id=check.company.currency_id.id)
+                failures.append(
+                    dict(failure, rule=code, name=label, params=params, message=self._get_reason_message(code, params))
+                )
         return failures
 
+    @api.model
+    def _get_reason_message(self, code, params):
+        """The sentence of a failed rule, from the facts it stored, in the reader's language.
+
+        Each rule ``code`` has its ``_message_<code>(params)``: a hold keeps the facts, not
+        the sentence, so a Chinese credit manager reads an English salesperson's hold in Chinese.
+        """
+        method = getattr(self, "_message_%s" % code, None)
+        return method(params) if method else ""
+
+    def _format_amount_param(self, params, key):
+        currency = self.env["res.currency"].browse(params.get("currency_id"))
+        return formatLang(self.env, params.get(key) or 0.0, currency_obj=currency)
+
     # ------------------------------------------------------------------
-    # Rules
+    # Rules: each returns None, or the facts of the failure ("params") and, for the rules
+    # that compare amounts, the amount ("value") and the amount allowed ("threshold")
     # ------------------------------------------------------------------
 
     def _rule_blacklist(self, check):
-        if check.partner.credit_blacklisted:
-            return {
-                "message": _(
-                    "%(partner)s is blacklisted: %(reason)s",
-                    partner=check.partner.display_name,
-                    reason=check.partner.credit_blacklist_reason or _("no reason given"),
-                ),
-            }
-        return None
+        if not check.partner.credit_blacklisted:
+            return None
+        return {"params": {"partner": check.partner.display_name, "reason": check.partner.credit_blacklist_reason}}
+
+    def _message_blacklist(self, params):
+        return _(
+            "%(partner)s is blacklisted: %(reason)s",
+            partner=params["partner"],
+            reason=params.get("reason") or _("no reason given"),
+        )
 
     def _rule_manual_hold(self, check):
-        if check.partner.credit_hold:
-            return {
-                "message": _(
-                    "%(partner)s is on credit hold: %(reason)s",
-                    partner=check.partner.display_name,
-                    reason=check.partner.credit_hold_reason or _("no reason given"),
-                ),
-            }
-        return None
+        if not check.partner.credit_hold:
+            return None
+        return {"params": {"partner": check.partner.display_name, "reason": check.partner.credit_hold_reason}}
+
+    def _message_manual_hold(self, params):
+        return _(
+            "%(partner)s is on credit hold: %(reason)s",
+            partner=params["partner"],
+            reason=params.get("reason") or _("no reason given"),
+        )
 
     def _rule_credit_limit(self, check):
         if is_unlimited(check.partner.credit_limit, check.company.credit_no_limit_policy):
@@ -231,16 +248,19 @@ class CreditRule(models.AbstractModel):
         if not excess:
             return None
         return {
-            "message": _(
-                "Exposure %(exposure)s plus this order %(order)s exceeds the credit limit %(limit)s by %(excess)s.",
-                exposure=check.format(check.exposure),
-                order=check.format(check.order_amount),
-                limit=check.format(limit),
-                excess=check.format(excess),
-            ),
+            "params": {"exposure": check.exposure, "order": check.order_amount, "limit": limit, "excess": excess},
             "value": check.exposure + check.order_amount,
             "threshold": limit,
         }
+
+    def _message_credit_limit(self, params):
+        return _(
+            "Exposure %(exposure)s plus this order %(order)s exceeds the credit limit %(limit)s by %(excess)s.",
+            exposure=self._format_amount_param(params, "exposure"),
+            order=self._format_amount_param(params, "order"),
+            limit=self._format_amount_param(params, "limit"),
+            excess=self._format_amount_param(params, "excess"),
+        )
 
     def _rule_overdue(self, check):
         company = check.company
@@ -250,14 +270,22 @@ class CreditRule(models.AbstractModel):
         if not overdue_breached(overdue, company.credit_overdue_tolerance_amount):
             return None
         return {
-            "message": _(
-                "Overdue %(overdue)s, oldest item %(days)s days past due, exceeds the tolerance "
-                "of %(tolerance)s after %(tolerance_days)s days.",
-                overdue=check.format(overdue),
-                days=days_past_due(check.figures.oldest_overdue_date, check.today),
-                tolerance=check.format(company.credit_overdue_tolerance_amount),
-                tolerance_days=company.credit_overdue_tolerance_days,
-            ),
+            "params": {
+                "overdue": overdue,
+                "days": days_past_due(check.figures.oldest_overdue_date, check.today),
+                "tolerance": company.credit_overdue_tolerance_amount,
+                "tolerance_days": company.credit_overdue_tolerance_days,
+            },
             "value": overdue,
             "threshold": company.credit_overdue_tolerance_amount,
         }
+
+    def _message_overdue(self, params):
+        return _(
+            "Overdue %(overdue)s, oldest item %(days)s days past due, exceeds the tolerance "
+            "of %(tolerance)s after %(tolerance_days)s days.",
+            overdue=self._format_amount_param(params, "overdue"),
+            days=params["days"],
+            tolerance=self._format_amount_param(params, "tolerance"),
+            tolerance_days=params["tolerance_days"],
+        )

@@ -26,12 +26,12 @@ class CreditRule(models.AbstractModel):
         level_id = check.facts.get("dunning_hold_level_id")
         if not level_id:
             return None
-        level = self.env["credit.dunning.level"].sudo().browse(level_id)
-        return {
-            "message": _(
-                "%(partner)s received the dunning level %(level)s: orders are held until its overdue items are paid.",
-                partner=check.partner.display_name,
-                level=level.name,
-            ),
-            "value": level.rank,
-        }
+        return {"params": {"partner": check.partner.display_name, "level_id": level_id}}
+
+    def _message_dunning(self, params):
+        level = self.env["credit.dunning.level"].sudo().browse(params["level_id"]).exists()
+        return _(
+            "%(partner)s received the dunning level %(level)s: orders are held until its overdue items are paid.",
+            partner=params["partner"],
+            level=level.name or "",
+        )

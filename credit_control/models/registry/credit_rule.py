@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.tools.misc import format_date
 
 from ...lib.registry.status import ALARMING
@@ -29,13 +29,21 @@ class CreditRule(models.AbstractModel):
         if not check.company.credit_registry_hold or partner.credit_registry_status not in ALARMING:
             return None
         snapshot = partner.sudo().credit_registry_snapshot_id
-        labels = dict(partner._fields["credit_registry_status"]._description_selection(partner.env))
         return {
-            "message": _(
-                "Registry reports %(partner)s as %(status)s (%(provider)s, %(date)s)",
-                partner=partner.display_name,
-                status=labels[partner.credit_registry_status],
-                provider=snapshot.provider_id.name or "",
-                date=format_date(partner.env, snapshot.date) if snapshot else "",
-            ),
+            "params": {
+                "partner": partner.display_name,
+                "status": partner.credit_registry_status,
+                "provider": snapshot.provider_id.name or "",
+                "date": fields.Date.to_string(snapshot.date) if snapshot else False,
+            }
         }
+
+    def _message_registry(self, params):
+        labels = dict(self.env["res.partner"]._fields["credit_registry_status"]._description_selection(self.env))
+        return _(
+            "Registry reports %(partner)s as %(status)s (%(provider)s, %(date)s)",
+            partner=params["partner"],
+            status=labels.get(params["status"], params["status"]),
+            provider=params["provider"],
+            date=format_date(self.env, params["date"]) if params.get("date") else "",
+        )

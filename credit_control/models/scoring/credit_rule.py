@@ -25,11 +25,17 @@ class CreditRule(models.AbstractModel):
         if check.facts.get("grade_policy") != "prepayment" or check.order_amount <= 0:
             return None
         return {
-            "message": _(
-                "%(partner)s is graded %(grade)s (score %(score)s): prepayment only.",
-                partner=check.partner.display_name,
-                grade=check.facts["grade"],
-                score="%.1f" % check.facts["score"],
-            ),
-            "value": check.facts["score"],
+            "params": {
+                "partner": check.partner.display_name,
+                "grade": check.facts["grade"],
+                "score": check.facts["score"],
+            }
         }
+
+    def _message_grade_policy(self, params):
+        return _(
+            "%(partner)s is graded %(grade)s (score %(score)s): prepayment only.",
+            partner=params["partner"],
+            grade=params["grade"],
+            score="%.1f" % params["score"],
+        )

@@ -71,6 +71,11 @@ class CreditScorecardFactor(models.Model):
                 values.update(error.details)
                 raise ValidationError(messages[error.reason] % values) from error
 
+    @api.constrains("weight", "scorecard_id")
+    def _check_scorecard_weights(self):
+        """Weights are checked on the factors too: a factor written on its own is still valid."""
+        self.scorecard_id._check_factors()
+
     @api.model
     def _get_count_factor_types(self):
         """Factor types whose raw value is a count, shown without decimals; features add theirs."""

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CreditScorecardFactorBand(models.Model):
@@ -12,3 +12,8 @@ class CreditScorecardFactorBand(models.Model):
     value_from = fields.Float(string="From", required=True)
     value_to = fields.Float(string="To (excluded)", required=True)
     points = fields.Float(required=True)
+
+    @api.constrains("value_from", "value_to", "points", "factor_id")
+    def _check_factor_bands(self):
+        """Bands written on their own are checked like the factor's bands."""
+        self.factor_id._check_mapping()

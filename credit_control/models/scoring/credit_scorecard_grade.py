@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ...lib.scoring import suggested_limit
 
@@ -34,6 +34,11 @@ class CreditScorecardGrade(models.Model):
         help="With 'prepayment only', orders of customers of this grade are held at confirmation.",
     )
     color = fields.Integer()
+
+    @api.constrains("min_score", "scorecard_id")
+    def _check_scorecard_grades(self):
+        """Grade bands are checked on the grades too: a grade written on its own is still valid."""
+        self.scorecard_id._check_grades()
 
     def _suggested_limit(self, sales_12_months):
         if self.policy == "prepayment":

@@ -42,8 +42,10 @@ class TestEnforcement(CreditControlCommon):
         with self.assertRaisesText(UserError, "cannot be confirmed this way"):
             self.env["sale.order"].with_user(self.salesman).create(vals)
         self.assertEqual(self.env["sale.order"].search_count([]), orders, "nothing was created")
-        small = self.env["sale.order"].with_user(self.salesman).create(
-            dict(vals, order_line=[Command.create({"product_id": self.product.id, "price_unit": 300.0})])
+        small = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(dict(vals, order_line=[Command.create({"product_id": self.product.id, "price_unit": 300.0})]))
         )
         self.assertEqual(small.state, "sale")
 
@@ -102,9 +104,7 @@ class TestEnforcement(CreditControlCommon):
         self.confirm_as(self.salesman, order)
         hold = order.credit_hold_ids
         # a change the ORM did not see (a script in SQL): the release refuses it
-        self.env.cr.execute(
-            "UPDATE sale_order SET amount_total = 12000 WHERE id = %s", [order.id]
-        )
+        self.env.cr.execute("UPDATE sale_order SET amount_total = 12000 WHERE id = %s", [order.id])
         order.invalidate_recordset(["amount_total"])
         with self.assertRaisesText(UserError, "changed since credit hold"):
             hold.with_user(self.credit_manager)._release("Looks fine")

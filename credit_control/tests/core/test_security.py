@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..common import CreditControlCommon
 
@@ -51,9 +51,24 @@ class TestSecurity(CreditControlCommon):
         self.assertTrue(contact.sudo().credit_hold, "contacts follow their company")
         self.assertEqual(self.customer.sudo().credit_limit, 2000.0)
 
-    def test_accountant_without_credit_group_cannot_change_limits(self):
+    def test_invoicing_user_without_credit_group_cannot_change_limits(self):
+        invoicing_user = new_test_user(
+            self.env, login="billing_clerk", groups="base.group_user,account.group_account_invoice"
+        )
+        self.assertFalse(invoicing_user.has_group("credit_control.group_credit_manager"))
         with self.assertRaisesText(AccessError, "Only credit managers can change credit limits"):
-            self.customer.with_user(self.simple_accountman).credit_limit = 5.0
+            self.customer.with_user(invoicing_user).credit_limit = 5.0
+        self.assertEqual(self.customer.credit_limit, 1000.0)
+
+    def test_accounting_administrator_is_a_credit_manager(self):
+        """As in standard Odoo, an accounting administrator sets limits, also through the
+        "Partner Limit" toggle of the partner form."""
+        self.assertTrue(self.simple_accountman.has_group("credit_control.group_credit_manager"))
+        customer = self.customer.with_user(self.simple_accountman)
+        customer.credit_limit = 5000.0
+        self.assertEqual(self.customer.credit_limit, 5000.0)
+        customer.use_partner_credit_limit = False
+        self.assertEqual(self.customer.credit_limit, 0.0, "back to the company's default limit")
 
     def test_credit_user_reads_figures_but_cannot_change(self):
         credit_user = self.credit_manager.with_context(no_reset_password=True).copy(

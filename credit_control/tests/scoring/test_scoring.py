@@ -369,3 +369,24 @@ class TestScoring(CreditControlCommon):
         self.assertEqual(found, self.customer)
         found = self.env["res.partner"].search([("credit_grade", "in", ["C"]), ("is_company", "=", True)])
         self.assertIn(other, found)
+
+    def test_factor_grade_and_band_records_are_checked_on_their_own(self):
+        """Writing a factor, grade or band directly is checked as the scorecard form is."""
+        factors = self.scorecard.factor_ids
+        with self.assertRaisesText(ValidationError, "add up to zero"):
+            factors.write({"weight": 0.0})
+        self.assertTrue(all(factors.mapped("weight")), "nothing half-written")
+        with self.assertRaisesText(ValidationError, "cannot be negative"):
+            factors[:1].weight = -5.0
+        grade_b = self.scorecard.grade_ids.filtered(lambda grade: grade.name == "B")
+        with self.assertRaisesText(ValidationError, "grade bands cannot overlap"):
+            grade_b.min_score = 80.0
+        with self.assertRaisesText(ValidationError, "between 0 and 100"):
+            grade_b.min_score = 120.0
+        self.assertEqual(grade_b.min_score, 60.0)
+        banded = factors.filtered(lambda factor: factor.mapping == "bands")[:1]
+        with self.assertRaisesText(ValidationError, "overlap"):
+            banded.band_ids[:1].value_to = banded.band_ids[1:2].value_to + 1
+        # scoring still works afterwards
+        self.score()
+        self.assertTrue(self.customer.credit_grade)
