@@ -6,7 +6,7 @@
     "author": "credit_control developers",
     "website": "https://github.com/credit-control/credit_control",
     "license": "LGPL-3",
-    "depends": ["mail", "account", "sale_management"],
+    "depends": ["mail", "account", "sale_management", "phone_validation"],
     "external_dependencies": {
         "python": ["xlsxwriter", "requests", "phonenumbers"],
     },
@@ -47,8 +47,10 @@
         "views/dunning/credit_dunning_wizard_views.xml",
         "views/dunning/credit_dunning_policy_views.xml",
         "views/dunning/credit_dunning_run_views.xml",
+        "views/dunning/credit_promise_views.xml",
         "views/dunning/res_partner_views.xml",
         "views/dunning/account_move_views.xml",
+        "views/dunning/res_config_settings_views.xml",
         "report/dunning/credit_dunning_reports.xml",
         # registry
         "security/registry/ir.model.access.csv",

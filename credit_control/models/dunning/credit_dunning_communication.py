@@ -2,12 +2,11 @@ import base64
 import functools
 import logging
 import subprocess
-from collections import defaultdict
 
 import psycopg2
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
@@ -15,7 +14,6 @@ from odoo.tools.misc import formatLang
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 from ...lib.dunning import render_text
-from ...lib.phone import normalise_phone
 
 _logger = logging.getLogger(__name__)
 
@@ -102,6 +100,10 @@ class CreditDunningCommunication(models.Model):
         string="Fees and Interest", currency_field="currency_id", readonly=True, help="Total of the fee invoice."
     )
 
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
     def _compute_name(self):
         for communication in self:
             communication.name = "%s - %s" % (
@@ -130,7 +132,38 @@ class CreditDunningCommunication(models.Model):
             communication.channels = ", ".join(label for name, label in labels if communication[name])
 
     # ------------------------------------------------------------------
-    # Figures for scoring and holds
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_retry(self):
+        """Send failed communications again."""
+        failed = self.filtered(lambda communication: communication.state == "failed")
+        if not failed:
+            raise UserError(_("Only failed communications can be sent again."))
+        failed._send_all()
+        return True
+
+    def action_cancel(self):
+        """Cancel communications not sent: their items can be dunned again by a later run."""
+        if any(communication.state == "sent" for communication in self):
+            raise UserError(_("A sent communication cannot be cancelled."))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_print_letter(self):
+        return self.env.ref(LETTER_REPORT).report_action(self)
+
+    def action_open_fee_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.fee_move_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods: figures for scoring and holds
     # ------------------------------------------------------------------
 
     @api.model
@@ -139,7 +172,7 @@ class CreditDunningCommunication(models.Model):
         a sent communication dated ``date_from`` or later}, in one query."""
         if not partner_ids:
             return {}
-        self.env.flush_all()
+        self.flush_model(["partner_id", "company_id", "state", "date", "level_rank"])
         self.env.cr.execute(
             SQL(
                 """
@@ -159,14 +192,15 @@ class CreditDunningCommunication(models.Model):
         return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
-    # Before sending
+    # Business methods: before sending
     # ------------------------------------------------------------------
 
     def _refresh_from_lines(self):
         """Level and amount from the items not excluded (one query for all communications)."""
         if not self:
             return
-        self.env.flush_all()
+        self.env["credit.dunning.line"].flush_model()
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
@@ -197,7 +231,7 @@ class CreditDunningCommunication(models.Model):
         return self.line_ids.filtered(lambda line: not line.excluded)
 
     # ------------------------------------------------------------------
-    # Sending
+    # Business methods: sending
     # ------------------------------------------------------------------
 
     def _send_all(self, pdfs=None):
@@ -308,8 +342,8 @@ class CreditDunningCommunication(models.Model):
             )
         broken = lines.filtered("broken_promise")
         if broken:
-            notes.append(self._settle_broken_promises(broken))
-        vals.update(self._fee_values(lines))
+            notes.append(self._escalate_broken_promises(broken))
+        vals.update(self._create_fee_invoice(lines))
         vals.update({"state": "sent", "sent_date": fields.Datetime.now(), "note": "\n".join(notes) or False})
         self.write(vals)
         self._post_history()
@@ -354,9 +388,6 @@ class CreditDunningCommunication(models.Model):
             )
         )
 
-    def _file_name(self, label):
-        return "%s - %s - %s" % (label, self.partner_id.display_name, self.date)
-
     def _send_email(self, level, recipient, pdfs=None):
         """Queue the level's email to ``recipient`` with the statement attached."""
         template = level.mail_template_id
@@ -365,7 +396,11 @@ class CreditDunningCommunication(models.Model):
         attachment_ids = []
         statement = self.env["ir.attachment"]
         if self.policy_id.attach_statement:
-            statement = self._render_pdf(STATEMENT_REPORT, self._file_name(_("Statement")), pdfs)
+            statement = self._render_pdf(
+                STATEMENT_REPORT,
+                _("Statement - %(customer)s - %(date)s", customer=self.partner_id.display_name, date=self.date),
+                pdfs,
+            )
             attachment_ids.append(statement.id)
         self.recipient_id = recipient
         mail_id = template.sudo().send_mail(
@@ -373,20 +408,27 @@ class CreditDunningCommunication(models.Model):
         )
         if attachment_ids:
             mail = self.env["mail.mail"].sudo().browse(mail_id)
-            mail.attachment_ids = [fields.Command.link(attachment_id) for attachment_id in attachment_ids]
+            mail.attachment_ids = [Command.link(attachment_id) for attachment_id in attachment_ids]
         return {"mail_id": mail_id, "channel_email": True, "statement_attachment_id": statement.id}
 
     def _make_letter(self, pdfs=None):
-        letter = self._render_pdf(LETTER_REPORT, self._file_name(_("Letter")), pdfs)
+        letter = self._render_pdf(
+            LETTER_REPORT,
+            _("Letter - %(customer)s - %(date)s", customer=self.partner_id.display_name, date=self.date),
+            pdfs,
+        )
         return {"letter_attachment_id": letter.id, "channel_letter": True}
 
     def _phone_check(self, recipient):
+        """The recipient's phone as typed, in E.164 form when valid (``phone_validation``), and
+        whether it is invalid."""
         number = recipient.phone or recipient.mobile or self.partner_id.phone or self.partner_id.mobile
-        country = (recipient.country_id or self.partner_id.country_id or self.company_id.country_id).code
-        check = normalise_phone(number, country)
-        if not check:
+        number = (number or "").strip()
+        if not number:
             return {"phone": False, "phone_e164": False, "phone_invalid": False}
-        return {"phone": check.raw, "phone_e164": check.e164 or False, "phone_invalid": not check.valid}
+        country = recipient.country_id or self.partner_id.country_id or self.company_id.country_id
+        e164 = recipient._phone_format(number=number, country=country, force_format="E164")
+        return {"phone": number, "phone_e164": e164 or False, "phone_invalid": not e164}
 
     def _responsible_user(self, level):
         """The escalation target of ``level`` for this customer (falls back to someone real)."""
@@ -414,11 +456,11 @@ class CreditDunningCommunication(models.Model):
         """A phone call activity (or a follow-up to-do) on the customer for the escalation target."""
         user = self._responsible_user(level)
         if phone.get("phone_e164"):
-            phone_text = phone["phone_e164"]
+            phone_text = _("Phone: %(phone)s", phone=phone["phone_e164"])
         elif phone.get("phone_invalid"):
-            phone_text = _("%(number)s (invalid number: check it)", number=phone["phone"])
+            phone_text = _("Phone: %(number)s (invalid number: check it)", number=phone["phone"])
         else:
-            phone_text = _("no phone number")
+            phone_text = _("Phone: no phone number")
         note = Markup("<p>%s</p><p>%s</p>") % (
             _(
                 "%(level)s: %(amount)s overdue for %(partner)s.",
@@ -426,7 +468,7 @@ class CreditDunningCommunication(models.Model):
                 amount=formatLang(self.env, self.amount_due, currency_obj=self.currency_id),
                 partner=self.partner_id.display_name,
             ),
-            _("Phone: %(phone)s", phone=phone_text),
+            phone_text,
         )
         activity_type = "mail.mail_activity_data_call" if call else "mail.mail_activity_data_todo"
         summary = (
@@ -452,33 +494,20 @@ class CreditDunningCommunication(models.Model):
             "channel_activity": not call,
         }
 
-    def _settle_broken_promises(self, broken_lines):
-        """Clear the broken promises (the escalation happens once) and say so everywhere."""
-        date_text = []
-        moves = broken_lines.move_id.filtered("credit_promise_date")
-        for move in moves.sudo():
-            date_text.append(format_date(self.env, move.credit_promise_date))
-            move.message_post(
-                body=_(
-                    "Promise to pay %(amount)s by %(date)s broken: dunning escalated to %(level)s.",
-                    amount=formatLang(self.env, move.credit_promise_amount, currency_obj=move.currency_id),
-                    date=format_date(self.env, move.credit_promise_date),
-                    level=self.level_id.name,
-                ),
-            )
-        moves.sudo().write({"credit_promise_date": False, "credit_promise_amount": 0.0})
-        partner = self.partner_id.sudo().with_company(self.company_id)
-        if partner.credit_promise_date and partner.credit_promise_date < self.date:
-            date_text.append(format_date(self.env, partner.credit_promise_date))
-            partner.write({"credit_promise_date": False, "credit_promise_amount": 0.0, "credit_promise_since": False})
+    def _escalate_broken_promises(self, broken_lines):
+        """Record on the broken promises that this communication escalated them (so that the
+        escalation happens once) and say so everywhere; returns the note of the communication."""
+        promises = self.env["credit.promise"]._escalate(self, broken_lines.move_id.ids)
         return _(
             "Promise to pay (%(dates)s) broken: escalated to %(level)s.",
-            dates=", ".join(date_text),
+            dates=", ".join(format_date(self.env, date) for date in promises.mapped("date")),
             level=self.level_id.name,
         )
 
-    def _fee_values(self, lines):
-        """Draft invoice of the fees, late interest and compensation (never posted here)."""
+    def _prepare_fee_invoice_values(self, lines):
+        """The values of the draft invoice of the fees, late interest and compensation of
+        ``lines`` (``account.move`` create values), or an empty dict when nothing is charged."""
+        self.ensure_one()
         policy = self.policy_id
         if not policy.charge_fees:
             return {}
@@ -511,29 +540,28 @@ class CreditDunningCommunication(models.Model):
         )
         if not journal:
             raise UserError(_("%(company)s has no sales journal for the dunning fees.", company=self.company_id.name))
-        invoice = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "journal_id": journal.id,
-                    "currency_id": self.currency_id.id,
-                    "invoice_origin": self.run_id.name,
-                    "invoice_user_id": self.env.user.id if not self.env.user._is_superuser() else False,
-                    "narration": _("Dunning %(level)s of %(date)s", level=self.level_id.name, date=self.date),
-                    "invoice_line_ids": [
-                        fields.Command.create(
-                            {"name": name, "quantity": 1.0, "price_unit": amount, "tax_ids": [fields.Command.clear()]}
-                        )
-                        for name, amount in invoice_lines
-                    ],
-                }
-            )
-        )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "journal_id": journal.id,
+            "currency_id": self.currency_id.id,
+            "invoice_origin": self.run_id.name,
+            "invoice_user_id": self.env.user.id if not self.env.user._is_superuser() else False,
+            "narration": _("Dunning %(level)s of %(date)s", level=self.level_id.name, date=self.date),
+            "invoice_line_ids": [
+                Command.create({"name": name, "quantity": 1.0, "price_unit": amount, "tax_ids": [Command.clear()]})
+                for name, amount in invoice_lines
+            ],
+        }
+
+    def _create_fee_invoice(self, lines):
+        """Propose the fees of ``lines`` as a draft invoice (never posted here); returns the
+        values of the communication that point to it."""
+        invoice_vals = self._prepare_fee_invoice_values(lines)
+        if not invoice_vals:
+            return {}
+        invoice = self.env["account.move"].sudo().with_company(self.company_id).create(invoice_vals)
         return {"fee_move_id": invoice.id, "fee_amount": invoice.amount_total}
 
     def _post_history(self):
@@ -600,96 +628,20 @@ class CreditDunningCommunication(models.Model):
 
     def _fallback_after_bounce(self):
         self.ensure_one()
-        reason = self.mail_id.failure_reason or _("unknown reason")
+        reason = self.mail_id.failure_reason
         recipient = self.recipient_id or self.partner_id
         if self._has_postal_address(recipient):
             vals = self._make_letter()
-            note = _("The email was not delivered (%(reason)s): a letter is prepared instead.", reason=reason)
+            if reason:
+                note = _("The email was not delivered (%(reason)s): a letter is prepared instead.", reason=reason)
+            else:
+                note = _("The email was not delivered: a letter is prepared instead.")
         else:
             vals = self._schedule_activity(self.level_id, self._phone_check(recipient), call=False)
-            note = _("The email was not delivered (%(reason)s): an activity is scheduled instead.", reason=reason)
+            if reason:
+                note = _("The email was not delivered (%(reason)s): an activity is scheduled instead.", reason=reason)
+            else:
+                note = _("The email was not delivered: an activity is scheduled instead.")
         vals["note"] = "\n".join(filter(None, [self.note, note]))
         self.write(vals)
         self.partner_id.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
-
-    # ------------------------------------------------------------------
-    # Reports
-    # ------------------------------------------------------------------
-
-    def _statement_groups(self):
-        """The customer's open receivable items on the statement, per currency:
-        [(currency, items, total)], each item a dict."""
-        self.ensure_one()
-        items = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                self.env["credit.exposure"]._receivable_lines_domain(self.partner_id, self.company_id),
-                order="date_maturity, id",
-            )
-        )
-        levels = {
-            line.move_line_id.id: line.level_id.name for line in self.line_ids.filtered(lambda line: not line.excluded)
-        }
-        groups = defaultdict(list)
-        for item in items:
-            currency = item.currency_id or self.company_id.currency_id
-            amount = item.amount_residual_currency if item.currency_id else item.amount_residual
-            due = item.date_maturity or item.date
-            groups[currency].append(
-                {
-                    "name": item.move_id.name,
-                    "ref": item.move_id.ref or item.move_id.payment_reference or "",
-                    "date": item.date,
-                    "date_maturity": due,
-                    "days_overdue": max((self.date - due).days, 0) if self.date else 0,
-                    "amount": amount,
-                    "level": levels.get(item.id, ""),
-                }
-            )
-        return [
-            (currency, lines, sum(line["amount"] for line in lines))
-            for currency, lines in sorted(groups.items(), key=lambda pair: pair[0].name)
-        ]
-
-    def _dunned_groups(self):
-        """The dunned items, per currency of the items: [(currency, lines, total)]."""
-        self.ensure_one()
-        groups = defaultdict(lambda: self.env["credit.dunning.line"])
-        for line in self._included_lines():
-            groups[line.currency_id or self.currency_id] |= line
-        return [
-            (currency, lines, sum(lines.mapped("amount_residual_currency")))
-            for currency, lines in sorted(groups.items(), key=lambda pair: pair[0].name)
-        ]
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-
-    def action_retry(self):
-        """Send failed communications again."""
-        failed = self.filtered(lambda communication: communication.state == "failed")
-        if not failed:
-            raise UserError(_("Only failed communications can be sent again."))
-        failed._send_all()
-        return True
-
-    def action_cancel(self):
-        """Cancel communications not sent: their items can be dunned again by a later run."""
-        if any(communication.state == "sent" for communication in self):
-            raise UserError(_("A sent communication cannot be cancelled."))
-        self.write({"state": "cancelled"})
-        return True
-
-    def action_print_letter(self):
-        return self.env.ref(LETTER_REPORT).report_action(self)
-
-    def action_open_fee_invoice(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.fee_move_id.id,
-            "view_mode": "form",
-        }

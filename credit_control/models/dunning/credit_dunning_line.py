@@ -51,18 +51,26 @@ class CreditDunningLine(models.Model):
     def init(self):
         # Idempotence at database level: one line per item and level, unless excluded or cancelled.
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE UNIQUE INDEX IF NOT EXISTS credit_dunning_line_item_level_uniq
                 ON credit_dunning_line (move_line_id, level_id)
              WHERE NOT excluded AND state <> 'cancelled'
-            """
+                """
+            )
         )
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE INDEX IF NOT EXISTS credit_dunning_line_partner_sent_idx
                 ON credit_dunning_line (partner_id, company_id) WHERE state = 'sent' AND NOT excluded
-            """
+                """
+            )
         )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
 
     def write(self, vals):
         if "excluded" in vals and any(line.state not in ("draft", "failed") for line in self):
@@ -71,6 +79,10 @@ class CreditDunningLine(models.Model):
         if "excluded" in vals:
             self.communication_id._refresh_from_lines()
         return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
 
     def action_exclude(self):
         self.write({"excluded": True})
@@ -81,7 +93,7 @@ class CreditDunningLine(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Figures for the credit rules and the customer list
+    # Business methods: figures for the credit rules and the customer list
     # ------------------------------------------------------------------
 
     @api.model
@@ -92,7 +104,9 @@ class CreditDunningLine(models.Model):
         ``holds``: that level, or an earlier level of its policy, puts the customer on hold.
         One query for all the partners.
         """
-        self.env.flush_all()
+        self.flush_model(["partner_id", "company_id", "state", "excluded", "level_id", "move_line_id"])
+        self.env["credit.dunning.level"].flush_model(["rank", "policy_id", "hold_from_level"])
+        self.env["account.move.line"].flush_model(["reconciled", "amount_residual"])
         partner_filter = SQL("TRUE") if partner_ids is None else SQL("dl.partner_id = ANY(%s)", list(partner_ids))
         self.env.cr.execute(
             SQL(

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ...lib.dunning import DIRECTIVE_COMPENSATION, DIRECTIVE_MARGIN, interest_rate
@@ -17,14 +17,14 @@ DEFAULT_LEVELS = [
 class CreditDunningPolicy(models.Model):
     """How a company chases late payers: ordered levels, each with its channels.
 
-    Every company has one default policy (created from the standard one when missing);
-    a customer may be given another one of the same company.
+    Every company has one default policy, ``res.company.credit_dunning_policy_id`` (created
+    from the standard one when missing); a customer may be given another one of the same company.
     """
 
     _name = "credit.dunning.policy"
     _description = "Dunning Policy"
     _inherit = ["mail.thread"]
-    _order = "company_id, is_default desc, name"
+    _order = "company_id, name, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -33,8 +33,11 @@ class CreditDunningPolicy(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
         string="Default",
-        tracking=True,
-        help="The policy of every customer of the company that has no policy of its own.",
+        compute="_compute_is_default",
+        inverse="_inverse_is_default",
+        search="_search_is_default",
+        help="The policy of every customer of the company that has no policy of its own "
+        "(the company's default dunning policy, also set in the settings).",
     )
     level_ids = fields.One2many("credit.dunning.level", "policy_id", string="Levels", copy=True)
     level_count = fields.Integer(compute="_compute_level_count")
@@ -105,13 +108,9 @@ class CreditDunningPolicy(models.Model):
         ),
     ]
 
-    def init(self):
-        self.env.cr.execute(
-            """
-            CREATE UNIQUE INDEX IF NOT EXISTS credit_dunning_policy_default_uniq
-                ON credit_dunning_policy (company_id) WHERE is_default AND active
-            """
-        )
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends("level_ids")
     def _compute_level_count(self):
@@ -123,16 +122,29 @@ class CreditDunningPolicy(models.Model):
         for policy in self:
             policy.interest_rate = interest_rate(policy.interest_reference_rate, policy.interest_margin)
 
-    @api.constrains("is_default", "company_id", "active")
-    def _check_one_default(self):
-        for company in self.filtered("is_default").company_id:
-            defaults = self.search_count(
-                [("company_id", "=", company.id), ("is_default", "=", True), ("active", "=", True)]
-            )
-            if defaults > 1:
-                raise ValidationError(
-                    _("%(company)s already has a default dunning policy.", company=company.display_name)
-                )
+    @api.depends("company_id.credit_dunning_policy_id")
+    def _compute_is_default(self):
+        for policy in self:
+            policy.is_default = bool(policy._origin) and policy.company_id.credit_dunning_policy_id == policy._origin
+
+    def _inverse_is_default(self):
+        for policy in self:
+            company = policy.company_id.sudo()
+            if policy.is_default:
+                company.credit_dunning_policy_id = policy
+            elif company.credit_dunning_policy_id == policy:
+                company.credit_dunning_policy_id = False
+
+    def _search_is_default(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError("Unsupported search on is_default: %s %r" % (operator, value))
+        companies = self.env["res.company"].sudo().search([("credit_dunning_policy_id", "!=", False)])
+        default_ids = companies.credit_dunning_policy_id.ids
+        return [("id", "in" if (operator == "=") == value else "not in", default_ids)]
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
 
     @api.constrains("level_ids", "active")
     def _check_levels(self):
@@ -140,32 +152,18 @@ class CreditDunningPolicy(models.Model):
             if not policy.level_ids:
                 raise ValidationError(_("The dunning policy %(name)s needs at least one level.", name=policy.name))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("is_default"):
-                company_id = vals.get("company_id") or self.env.company.id
-                self._step_down_defaults(self.env["res.company"].browse(company_id))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals.get("is_default"):
-            for company in self.company_id:
-                self._step_down_defaults(company)
-        return super().write(vals)
-
-    def _step_down_defaults(self, company):
-        """One default per company: the previous default steps down for the new one."""
-        self.search([("company_id", "=", company.id), ("is_default", "=", True), ("id", "not in", self.ids)]).write(
-            {"is_default": False}
-        )
-        self.flush_model(["is_default"])
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
 
     @api.model
     def _get_default(self, company):
-        """The company's default policy, created from the standard one when it has none."""
-        policy = self.sudo().search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
-        return policy or self._create_standard(company)
+        """The company's default policy, created from the standard one when it has none
+        (or when its default was archived)."""
+        policy = company.sudo().credit_dunning_policy_id
+        if not policy.active:
+            policy = self._create_standard(company)
+        return policy
 
     @api.model
     def _create_standard(self, company):
@@ -192,7 +190,7 @@ class CreditDunningPolicy(models.Model):
             ),
         }
         level_vals = [
-            fields.Command.create(
+            Command.create(
                 {
                     "name": names[delay],
                     "delay_days": delay,
@@ -209,14 +207,15 @@ class CreditDunningPolicy(models.Model):
             )
             for delay, email, letter, call, escalation, hold, charges in DEFAULT_LEVELS
         ]
-        return self.sudo().create(
+        policy = self.sudo().create(
             {
                 "name": _("Standard dunning"),
                 "company_id": company.id,
-                "is_default": True,
                 "level_ids": level_vals,
             }
         )
+        company.sudo().credit_dunning_policy_id = policy
+        return policy
 
     @api.model
     def _create_missing_defaults(self):

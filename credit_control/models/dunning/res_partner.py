@@ -25,27 +25,6 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         help="The customer disputes its items: no dunning until this is cleared.",
     )
-    credit_promise_date = fields.Date(
-        string="Promised Payment Date",
-        company_dependent=True,
-        tracking=True,
-        groups=CREDIT_READ_GROUPS,
-        help="The customer promised to pay by this date: no dunning until then; if the promised amount "
-        "is not paid by then, the dunning escalates.",
-    )
-    credit_promise_amount = fields.Float(
-        string="Promised Amount",
-        company_dependent=True,
-        tracking=True,
-        groups=CREDIT_READ_GROUPS,
-        help="Amount the customer promised to pay, in company currency.",
-    )
-    credit_promise_since = fields.Date(
-        string="Promise Recorded On",
-        company_dependent=True,
-        groups=CREDIT_READ_GROUPS,
-        help="Payments from this date on count towards the promise.",
-    )
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
         string="Dunning Level",
@@ -70,6 +49,13 @@ class ResPartner(models.Model):
     credit_dunning_count = fields.Integer(
         string="Dunning Communications", compute="_compute_credit_dunning_count", groups=CREDIT_READ_GROUPS
     )
+    credit_promise_count = fields.Integer(
+        string="Promises to Pay", compute="_compute_credit_promise_count", groups=CREDIT_READ_GROUPS
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends_context("company")
     def _compute_credit_dunning_level(self):
@@ -121,9 +107,35 @@ class ResPartner(models.Model):
         for partner in self:
             partner.credit_dunning_count = counts.get(partner.commercial_partner_id._origin, 0)
 
+    @api.depends_context("company")
+    def _compute_credit_promise_count(self):
+        commercials = self.commercial_partner_id._origin.filtered("id")
+        counts = dict(
+            self.env["credit.promise"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", commercials.ids), ("company_id", "=", self.env.company.id)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_promise_count = counts.get(partner.commercial_partner_id._origin, 0)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
     def action_view_credit_dunning(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_dunning_communication")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_credit_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_promise")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
         return action

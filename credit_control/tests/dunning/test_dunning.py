@@ -1,13 +1,14 @@
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, _
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ...models.dunning.credit_dunning_communication import wkhtmltopdf_renders_batches
 from ..common import CreditControlCommon
@@ -23,10 +24,12 @@ class DunningCommon(CreditControlCommon):
     def setUpClass(cls):
         super().setUpClass()
         # the demo invoices of the database are not part of these tests
-        cls.env.flush_all()
+        cls.env["account.move"].flush_model(["credit_dunning_dispute", "state", "move_type"])
         cls.env.cr.execute(
-            "UPDATE account_move SET credit_dunning_dispute = TRUE "
-            "WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_receipt')"
+            SQL(
+                "UPDATE account_move SET credit_dunning_dispute = TRUE "
+                "WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_receipt')"
+            )
         )
         cls.env["account.move"].invalidate_model(["credit_dunning_dispute"])
         cls.policy = cls.env["credit.dunning.policy"]._get_default(cls.company)
@@ -107,6 +110,14 @@ class DunningCommon(CreditControlCommon):
                 run.with_user(user or self.accountant).with_company(company or self.company).action_send()
         return run
 
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """assertRaisesRegex in a savepoint: the refused change is rolled back, as a request's
+        would be, so that the test can prove that nothing was written."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
+
     def communication(self, run, partner):
         return run.communication_ids.filtered(lambda comm: comm.partner_id == partner)
 
@@ -148,7 +159,18 @@ class TestDunningRun(DunningCommon):
             }
         )
         self.assertEqual(self.env["credit.dunning.policy"]._get_default(self.company), strict)
+        self.assertEqual(self.company.credit_dunning_policy_id, strict, "the company's default policy")
         self.assertFalse(self.policy.is_default)
+        self.assertTrue(strict.is_default)
+        defaults = self.env["credit.dunning.policy"].search([("is_default", "=", True)])
+        self.assertIn(strict, defaults)
+        self.assertNotIn(self.policy, defaults)
+        self.assertIn(self.policy, self.env["credit.dunning.policy"].search([("is_default", "=", False)]))
+        # set back in the settings
+        settings = self.env["res.config.settings"].create({})
+        settings.credit_dunning_policy_id = self.policy
+        settings.execute()
+        self.assertEqual((self.policy.is_default, strict.is_default), (True, False))
         with self.assertRaisesText(ValidationError, "needs at least one level"):
             self.env["credit.dunning.policy"].create({"name": "Empty", "company_id": self.company.id})
         with self.assertRaisesText(ValidationError, "choose its email template"):
@@ -302,7 +324,7 @@ class TestDunningRun(DunningCommon):
 
         def broken_render(communication, report, name, pdfs=None):
             if communication.partner_id == other:
-                raise UserError(self.env._("The PDF engine is not responding."))
+                raise UserError(_("The PDF engine is not responding."))
             return render(communication, report, name, pdfs)
 
         with patch.object(communication_class, "_render_pdf", broken_render), mute_logger(COMMUNICATION_LOGGER):
@@ -407,6 +429,14 @@ class TestDunningPromises(DunningCommon):
         wizard = self.env["credit.dunning.promise"].with_user(self.accountant).browse(action["res_id"])
         wizard.write({"promise_amount": amount, "promise_date": self.today + timedelta(days=offset)})
         wizard.action_record()
+        return self.env["credit.promise"].search(
+            [
+                ("partner_id", "=", (move or partner).commercial_partner_id.id),
+                ("move_id", "=", move.id if move else False),
+            ],
+            order="id desc",
+            limit=1,
+        )
 
     def test_disputed_items_and_customers_are_skipped(self):
         disputed = self.invoice_due(self.customer, 100.0, -10)
@@ -424,8 +454,9 @@ class TestDunningPromises(DunningCommon):
     def test_broken_invoice_promise_escalates_once(self):
         invoice = self.invoice_due(self.customer, 1000.0, -8)
         self.assertEqual(self.communication(self.run_dunning(), self.customer).level_id.name, "First reminder")
-        self.record_promise(1000.0, 3, move=invoice)
-        self.assertEqual((invoice.credit_promise_residual, invoice.credit_promise_amount), (1000.0, 1000.0))
+        promise = self.record_promise(1000.0, 3, move=invoice)
+        self.assertEqual(invoice.credit_promise_ids, promise)
+        self.assertEqual((promise.amount_due, promise.amount, promise.state), (1000.0, 1000.0, "open"))
         self.assertTrue(any("Promise to pay" in str(message.body) for message in invoice.message_ids))
         for offset in (1, 3):
             self.assertFalse(self.communication(self.run_dunning(offset), self.customer), "promised: day %s" % offset)
@@ -435,7 +466,11 @@ class TestDunningPromises(DunningCommon):
         self.assertEqual(communication.level_id.name, "Second reminder")
         self.assertTrue(communication.broken_promise)
         self.assertIn("broken", communication.note)
-        self.assertFalse(invoice.credit_promise_date, "the promise is settled: escalation happens once")
+        self.assertEqual(
+            (promise.state, promise.escalation_communication_id),
+            ("broken", communication),
+            "the promise is settled: escalation happens once",
+        )
         alert = self.env["credit.alert"].search([("partner_id", "=", self.customer.id), ("alert_type", "=", "dunning")])
         self.assertIn("broke a promise", alert.message)
         self.assertFalse(self.communication(self.run_dunning(5), self.customer))
@@ -443,9 +478,10 @@ class TestDunningPromises(DunningCommon):
     def test_kept_promise_does_not_escalate(self):
         invoice = self.invoice_due(self.customer, 1000.0, -8)
         self.run_dunning()
-        self.record_promise(300.0, 2, move=invoice)
+        promise = self.record_promise(300.0, 2, move=invoice)
         self.pay(invoice, 300.0)
         self.assertFalse(self.communication(self.run_dunning(3), self.customer), "kept: the normal delays apply")
+        self.assertEqual(promise.state, "kept")
         communication = self.communication(self.run_dunning(7), self.customer)
         self.assertEqual((communication.level_id.name, communication.broken_promise), ("Second reminder", False))
         self.assertEqual(communication.amount_due, 700.0)
@@ -453,29 +489,33 @@ class TestDunningPromises(DunningCommon):
     def test_customer_promise_pauses_every_item(self):
         self.invoice_due(self.customer, 400.0, -10)
         self.invoice_due(self.customer, 600.0, -2)
-        self.record_promise(1000.0, 5, partner=self.customer)
-        customer = self.customer.with_company(self.company)
-        self.assertEqual((customer.credit_promise_amount, customer.credit_promise_since), (1000.0, self.today))
+        promise = self.record_promise(1000.0, 5, partner=self.customer)
+        self.assertEqual(
+            (promise.partner_id, promise.move_id, promise.amount, promise.date_since, promise.currency_id),
+            (self.customer, self.env["account.move"], 1000.0, self.today, self.company.currency_id),
+        )
+        self.assertEqual(self.customer.with_user(self.accountant).credit_promise_count, 1)
         self.assertFalse(self.communication(self.run_dunning(5), self.customer))
         communication = self.communication(self.run_dunning(6), self.customer)
         self.assertTrue(communication.broken_promise)
         self.assertEqual(communication.level_id.name, "Second reminder")
-        self.assertFalse(customer.credit_promise_date)
+        self.assertEqual((promise.state, promise.escalation_communication_id), ("broken", communication))
 
     def test_bad_promises_are_refused(self):
         invoice = self.invoice_due(self.customer, 100.0, -8)
-        with self.assertRaisesText(ValidationError, "cannot be dated in the past"):
-            invoice.credit_promise_date = self.today - timedelta(days=1)
-        with self.assertRaisesText(ValidationError, "Give the date"):
-            invoice.credit_promise_amount = 50.0
         action = invoice.with_user(self.accountant).action_credit_record_promise()
         wizard = self.env["credit.dunning.promise"].with_user(self.accountant).browse(action["res_id"])
+        self.assertEqual((wizard.promise_amount, wizard.amount_due), (100.0, 100.0))
         wizard.promise_amount = 0.0
         wizard.promise_date = self.today
-        with self.assertRaisesText(UserError, "must be positive"):
+        with self.assertRefused(ValidationError, "The promised amount must be positive"):
             wizard.action_record()
-        self.assertFalse(invoice.credit_promise_date)
-        with self.assertRaises(AccessError):
+        wizard.write({"promise_amount": 50.0, "promise_date": self.today - timedelta(days=1)})
+        with self.assertRefused(ValidationError, "cannot be dated in the past"):
+            wizard.action_record()
+        self.assertFalse(invoice.credit_promise_ids, "nothing recorded")
+        self.assertFalse(any("Promise to pay" in str(message.body) for message in invoice.message_ids))
+        with self.assertRefused(AccessError, "Only accountants and credit users"):
             invoice.with_user(self.salesman).action_credit_record_promise()
 
 
@@ -540,6 +580,25 @@ class TestDunningChannels(DunningCommon):
             flagged.activity_id.user_id, self.accountant, "no salesperson: the policy's accountant is called"
         )
 
+    def test_phone_numbers_in_e164(self):
+        """phone_validation formats the numbers: E.164 when valid, flagged when not."""
+        self.invoice_due(self.customer, 100.0, -10)
+        communication = self.communication(self.preview(), self.customer)
+        belgium = self.env.ref("base.be")
+        cases = [
+            ({"phone": "01 23 45 67 89", "country_id": self.france.id}, ("01 23 45 67 89", "+33123456789", False)),
+            ({"phone": "+1 (650) 253-0000", "country_id": False}, ("+1 (650) 253-0000", "+16502530000", False)),
+            ({"phone": "+32 2 555 12 12", "country_id": self.france.id}, ("+32 2 555 12 12", "+3225551212", False)),
+            ({"phone": "02 555 12 12", "country_id": belgium.id}, ("02 555 12 12", "+3225551212", False)),
+            ({"phone": "12345", "country_id": self.france.id}, ("12345", False, True)),
+            ({"phone": "not a phone", "country_id": self.france.id}, ("not a phone", False, True)),
+            ({"phone": "  ", "mobile": False, "country_id": self.france.id}, (False, False, False)),
+        ]
+        for vals, expected in cases:
+            self.customer.write(vals)
+            check = communication._phone_check(self.customer)
+            self.assertEqual((check["phone"], check["phone_e164"], check["phone_invalid"]), expected, vals["phone"])
+
     def test_final_notice_letter_and_credit_manager(self):
         self.policy.credit_manager_id = self.credit_manager
         self.invoice_due(self.customer, 100.0, -30)
@@ -555,7 +614,12 @@ class TestDunningChannels(DunningCommon):
         self.invoice_due(self.customer, 50.0, 20)  # not due: on the statement, not dunned
         communication = self.communication(self.run_dunning(), self.customer)
         self.assertEqual(communication.amount_due, 200.0, "100 EUR + 100 USD in company currency")
-        groups = {currency.name: (len(items), total) for currency, items, total in communication._statement_groups()}
+        values = self.env["report.credit_control.report_credit_dunning_statement"]._get_report_values(communication.ids)
+        self.assertEqual(values["docs"], communication)
+        groups = {
+            currency.name: (len(items), total)
+            for currency, items, total in values["statement_groups"][communication.id]
+        }
         self.assertEqual(groups, {"EUR": (1, 200.0), "USD": (2, 150.0)})
         html = (
             self.env["ir.actions.report"]

@@ -15,14 +15,13 @@ from ...lib.dunning import (
     promise_state,
     render_text,
 )
-from ...lib.phone import normalise_phone
 
 STANDARD = [-3, 0, 7, 15, 30]
 
 
 @tagged("post_install", "-at_install", "credit_control")
 class TestDunningLib(BaseCase):
-    """Level selection, promises, interest and phone numbers, without a database."""
+    """Level selection, promises, interest and SMS texts, without a database."""
 
     def test_level_reached_over_time(self):
         # an item due on day 0, dunned every day: each level once, in order
@@ -79,13 +78,3 @@ class TestDunningLib(BaseCase):
         text = render_text("%(company)s: %(amount)s overdue. %(unknown)s", {"company": "ACME", "amount": "$ 10.00"})
         self.assertEqual(text, "ACME: $ 10.00 overdue. %(unknown)s")
         self.assertEqual(render_text(False, {}), "")
-
-    def test_phone_numbers_in_e164(self):
-        self.assertEqual(normalise_phone("01 23 45 67 89", "FR").e164, "+33123456789")
-        self.assertEqual(normalise_phone("+1 (650) 253-0000").e164, "+16502530000")
-        self.assertEqual(normalise_phone("+32 2 555 12 12", "FR").e164, "+3225551212", "international wins")
-        invalid = normalise_phone("12345", "FR")
-        self.assertFalse(invalid.valid)
-        self.assertIsNone(invalid.e164)
-        self.assertFalse(normalise_phone("not a phone", "FR").valid)
-        self.assertIsNone(normalise_phone("  ", "FR"))

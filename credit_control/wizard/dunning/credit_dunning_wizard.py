@@ -27,7 +27,7 @@ class CreditDunningWizard(models.TransientModel):
         """Select the items and show the communications to send, before anything is sent."""
         self.ensure_one()
         runs = self.env["credit.dunning.run"]
-        runs._check_can_run()
+        runs._ensure_can_run()
         if self.date > fields.Date.context_today(self):
             raise UserError(_("A dunning run cannot be dated in the future."))
         if self.company_id not in self.env.user.company_ids:
