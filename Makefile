@@ -12,11 +12,13 @@ ODOO_ARGS ?=
 # Extra tools/update_translations.py arguments, e.g. make i18n I18N_ARGS="--compendium fr.po"
 I18N_ARGS ?=
 
-.PHONY: help demo test i18n demo-reset setup pg-start pg-stop pg-status stop psql clean-data
+comma := ,
+.PHONY: help demo test test-odoo i18n demo-reset setup pg-start pg-stop pg-status stop psql clean-data
 
 help:
 	@echo "make demo        serve Odoo with credit_control + demo data on 127.0.0.1:$(DEMO_PORT) (admin/admin)"
 	@echo "make test        run the credit_control tests (TEST_TAGS=$(TEST_TAGS))"
+	@echo "make test-odoo   Odoo's /sale, /sale_management, /account suites with credit_control (WITHOUT=1: without)"
 	@echo "make i18n        export the terms into credit_control/i18n/credit_control.pot, merge them into the .po files"
 	@echo "make demo-reset  drop the demo database (recreated by the next make demo)"
 	@echo "make setup       find Odoo and build the virtualenv only"
@@ -28,6 +30,13 @@ demo:
 
 test:
 	@TEST_TAGS="$(TEST_TAGS)" bash tools/test.sh $(ODOO_ARGS)
+
+# Odoo's own suites with credit_control installed at its defaults (WITHOUT=1: the same suites
+# without it, to compare). Not part of make test: about an hour on 2 cores.
+ODOO_SUITES ?= /sale,/sale_management,/account
+test-odoo:
+	@TEST_TAGS="$(ODOO_SUITES)" TEST_GATES=0 TEST_DB=credit_control_odoo_suites \
+	    TEST_INSTALL="$(if $(WITHOUT),sale_management$(comma)account,credit_control)" bash tools/test.sh $(ODOO_ARGS)
 
 i18n:
 	@bash tools/i18n.sh $(I18N_ARGS)

@@ -53,14 +53,31 @@ def bucket_index(days_overdue, boundaries):
     return len(boundaries) + 1
 
 
-def days_sales_outstanding(open_receivable, credit_sales, period_days):
-    """DSO = open receivables / credit sales of the period × days of the period.
+# DSO by the countback method, over 30-day periods going back at most a year.
+DSO_PERIOD_DAYS = 30
+DSO_PERIODS = 12
 
-    None when there were no sales in the period (the ratio means nothing then).
+
+def countback_dso(open_receivable, sales_by_period, period_days=DSO_PERIOD_DAYS):
+    """Days sales outstanding by the countback method.
+
+    The open receivables are matched against the credit sales of the most recent periods
+    (``sales_by_period[0]`` is the period ending on the date, then going back): each period
+    whose sales are used up counts for all its days, the last one for its share. So
+    receivables still open from sales of 90 days ago give about 90-120 days, however little
+    was sold since, and fresh invoices give few days. 0.0 when nothing is open; None when
+    the receivables exceed the sales of all the periods (the figure is undefined then).
     """
-    if not credit_sales or credit_sales <= 0:
-        return None
-    return round(open_receivable / credit_sales * period_days, 1)
+    if open_receivable <= 0:
+        return 0.0
+    remaining = open_receivable
+    days = 0.0
+    for sales in sales_by_period:
+        if sales > 0 and remaining <= sales:
+            return round(days + remaining / sales * period_days, 1)
+        remaining -= max(sales, 0.0)
+        days += period_days
+    return None
 
 
 def overdue_ratio(overdue, open_receivable):

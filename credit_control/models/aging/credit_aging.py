@@ -1,7 +1,10 @@
+from collections import defaultdict
+from datetime import timedelta
+
 from odoo import Command, _, api, models
 from odoo.tools import SQL, create_index
 
-from ...lib.aging import bucket_labels
+from ...lib.aging import DSO_PERIOD_DAYS, DSO_PERIODS, bucket_labels
 
 
 class CreditAging(models.AbstractModel):
@@ -139,30 +142,42 @@ class CreditAging(models.AbstractModel):
         return totals
 
     @api.model
-    def _get_credit_sales(self, company, date_from, date_to, partner_ids=None):
-        """{commercial partner id: invoiced amount net of refunds} of posted customer invoices."""
+    def _get_sales_by_period(self, company, as_of, partner_ids=None, by_partner=True):
+        """Credit sales (customer invoices net of refunds, company currency) of each 30-day
+        period before ``as_of``, most recent first, over a year: {commercial partner id:
+        [amount per period]}, or one list for the whole company without ``by_partner``."""
         partner_filter = (
             SQL("AND m.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         )
-        self.env.cr.execute(
+        self.env["account.move"].flush_model(
+            ["company_id", "state", "move_type", "invoice_date", "commercial_partner_id", "amount_total_signed"]
+        )
+        rows = self.env.execute_query(
             SQL(
                 """
-                SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
+                SELECT %(partner)s, (%(as_of)s - m.invoice_date) / %(days)s AS period, SUM(m.amount_total_signed)
                   FROM account_move m
                  WHERE m.company_id = %(company_id)s
                    AND m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date > %(date_from)s AND m.invoice_date <= %(date_to)s
+                   AND m.invoice_date > %(since)s AND m.invoice_date <= %(as_of)s
                    %(partner_filter)s
-              GROUP BY m.commercial_partner_id
+              GROUP BY 1, 2
                 """,
+                partner=SQL("m.commercial_partner_id") if by_partner else SQL("0"),
+                as_of=as_of,
+                days=DSO_PERIOD_DAYS,
+                since=as_of - timedelta(days=DSO_PERIOD_DAYS * DSO_PERIODS),
                 company_id=company.id,
-                date_from=date_from,
-                date_to=date_to,
                 partner_filter=partner_filter,
             )
         )
-        return dict(self.env.cr.fetchall())
+        sales = defaultdict(lambda: [0.0] * DSO_PERIODS)
+        for partner_id, period, amount in rows:
+            sales[partner_id][period] += amount or 0.0
+        if not by_partner:
+            return sales[0]
+        return dict(sales)
 
     @api.model
     def _get_line_columns(self, report):

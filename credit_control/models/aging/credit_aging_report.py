@@ -41,9 +41,9 @@ class CreditAgingReport(models.Model):
     company_dso = fields.Float(
         string="DSO (days)",
         compute="_compute_company_dso",
-        help="Days sales outstanding of the current company at the report's date: open receivables / "
-        "invoiced over the 90 days before × 90.",
+        help="Days sales outstanding of the current company at the report's date, by the countback method.",
     )
+    company_dso_known = fields.Boolean(compute="_compute_company_dso")
 
     @api.depends("as_of_date")
     @api.depends_context("company")
@@ -53,6 +53,7 @@ class CreditAgingReport(models.Model):
             if report.as_of_date:
                 dso = self.env["credit.aging.snapshot"]._company_dso(self.env.company, report.as_of_date)
             report.company_dso = dso or 0.0
+            report.company_dso_known = dso is not None
 
     @api.depends("as_of_date")
     def _compute_name(self):

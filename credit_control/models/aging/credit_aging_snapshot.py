@@ -2,9 +2,15 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from ...lib.aging import days_sales_outstanding, overdue_ratio
+from ...lib.aging import countback_dso, overdue_ratio
 
-DSO_PERIOD_DAYS = 90
+# The snapshot's credit sales are those of the three 30-day periods (90 days) before its date.
+SALES_PERIODS = 3
+
+
+def _or_null(value):
+    """None (undefined) is stored as NULL, not as 0."""
+    return False if value is None else value
 
 
 class CreditAgingSnapshot(models.Model):
@@ -30,7 +36,8 @@ class CreditAgingSnapshot(models.Model):
     dso = fields.Float(
         string="DSO (days)",
         aggregator="avg",
-        help="Days sales outstanding: open receivables / invoiced over the last 90 days × 90.",
+        help="Days sales outstanding by the countback method: the days of the most recent 30-day periods whose "
+        "credit sales the open receivables use up. Empty when the receivables exceed a year of sales.",
     )
     bucket_ids = fields.One2many("credit.aging.snapshot.bucket", "snapshot_id", string="Buckets")
 
@@ -56,7 +63,7 @@ class CreditAgingSnapshot(models.Model):
             boundaries = company._validate_aging_boundaries(company.credit_aging_boundaries, company.name)
             names = aging._bucket_names(boundaries)
             totals = aging._get_aging_totals(company, snapshot_date)
-            sales = aging._get_credit_sales(company, snapshot_date - timedelta(days=DSO_PERIOD_DAYS), snapshot_date)
+            sales = aging._get_sales_by_period(company, snapshot_date, partner_ids=list(totals))
             vals_list = []
             for partner_id, amounts in totals.items():
                 total = sum(amounts)
@@ -70,8 +77,8 @@ class CreditAgingSnapshot(models.Model):
                         "amount_not_due": amounts[0],
                         "amount_overdue": overdue,
                         "overdue_ratio": overdue_ratio(overdue, total),
-                        "credit_sales": sales.get(partner_id, 0.0),
-                        "dso": days_sales_outstanding(total, sales.get(partner_id), DSO_PERIOD_DAYS) or 0.0,
+                        "credit_sales": sum(sales.get(partner_id, [])[:SALES_PERIODS]),
+                        "dso": _or_null(countback_dso(total, sales.get(partner_id, []))),
                         "bucket_ids": [
                             fields.Command.create({"sequence": index, "name": names[index], "amount": amount})
                             for index, amount in enumerate(amounts)
@@ -84,11 +91,10 @@ class CreditAgingSnapshot(models.Model):
 
     @api.model
     def _company_dso(self, company, as_of):
-        """DSO of the whole company as of a date (same formula as per customer)."""
+        """DSO of the whole company as of a date (countback, as per customer); None when undefined."""
         aging = self.env["credit.aging"]
         open_total = sum(sum(amounts) for amounts in aging._get_aging_totals(company, as_of).values())
-        sales = sum(aging._get_credit_sales(company, as_of - timedelta(days=DSO_PERIOD_DAYS), as_of).values())
-        return days_sales_outstanding(open_total, sales, DSO_PERIOD_DAYS)
+        return countback_dso(open_total, aging._get_sales_by_period(company, as_of, by_partner=False))
 
     @api.model
     def _cron_month_end(self):

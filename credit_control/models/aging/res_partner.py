@@ -1,13 +1,10 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools.misc import formatLang
 
-from ...lib.aging import days_sales_outstanding
+from ...lib.aging import countback_dso
 from ..core.res_partner import CREDIT_READ_GROUPS
-from .credit_aging_snapshot import DSO_PERIOD_DAYS
 
 
 class ResPartner(models.Model):
@@ -22,7 +19,13 @@ class ResPartner(models.Model):
         string="DSO (days)",
         compute="_compute_credit_aging",
         groups=CREDIT_READ_GROUPS,
-        help="Days sales outstanding: open receivables / invoiced over the last 90 days × 90.",
+        help="Days sales outstanding by the countback method: the days of the most recent 30-day periods whose "
+        "credit sales the open receivables use up.",
+    )
+    credit_dso_known = fields.Boolean(
+        compute="_compute_credit_aging",
+        groups=CREDIT_READ_GROUPS,
+        help="False when the open receivables exceed a year of credit sales: the DSO is undefined then.",
     )
 
     @api.depends_context("company")
@@ -32,17 +35,14 @@ class ResPartner(models.Model):
         commercials = self.commercial_partner_id._origin.filtered("id")
         aging = self.env["credit.aging"].sudo()
         totals = aging._get_aging_totals(company, today, partner_ids=commercials.ids) if commercials else {}
-        period = DSO_PERIOD_DAYS
-        sales = (
-            aging._get_credit_sales(company, today - timedelta(days=period), today, commercials.ids)
-            if commercials
-            else {}
-        )
+        sales = aging._get_sales_by_period(company, today, partner_ids=commercials.ids) if commercials else {}
         names = aging._bucket_names(company._validate_aging_boundaries(company.credit_aging_boundaries, company.name))
         for partner in self:
             commercial_id = partner.commercial_partner_id._origin.id
             amounts = totals.get(commercial_id) or [0.0] * len(names)
-            partner.credit_dso = days_sales_outstanding(sum(amounts), sales.get(commercial_id), period) or 0.0
+            dso = countback_dso(sum(amounts), sales.get(commercial_id, []))
+            partner.credit_dso = dso or 0.0
+            partner.credit_dso_known = dso is not None
             partner.credit_aging_html = self._credit_aging_table(names, amounts, company.currency_id)
 
     def _credit_aging_table(self, names, amounts, currency):

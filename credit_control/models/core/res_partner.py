@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ...lib.limits import CreditFigures, available_credit, days_past_due, effective_limit
+from ...lib.limits import CreditFigures, available_credit, days_past_due, effective_limit, is_unlimited
 
 CREDIT_READ_GROUPS = "account.group_account_invoice,account.group_account_readonly,credit_control.group_credit_user"
 CREDIT_MANAGER_FIELDS = [
@@ -92,6 +92,20 @@ class ResPartner(models.Model):
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
+        help="Limit in force minus exposure; 0 when the customer may buy nothing on credit (blacklisted, on hold, "
+        "prepayment only…).",
+    )
+    credit_unlimited = fields.Boolean(
+        string="Unlimited Credit",
+        compute="_compute_credit_figures",
+        groups=CREDIT_READ_GROUPS,
+        help="No limit of its own, and the company lets such customers buy on credit without limit.",
+    )
+    credit_blocked = fields.Boolean(
+        string="No Credit",
+        compute="_compute_credit_figures",
+        groups=CREDIT_READ_GROUPS,
+        help="The customer may buy nothing on credit whatever its limit (blacklisted, on hold, prepayment only…).",
     )
     credit_overdue = fields.Monetary(
         string="Overdue",
@@ -125,6 +139,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         commercials = self.commercial_partner_id._origin.filtered("id")
         figures = self.env["credit.exposure"].sudo()._get_figures(commercials, company, today=today)
+        blocked = self.env["credit.rule"].sudo()._get_blocked_partner_ids(commercials.sudo(), company, today)
         for partner in self:
             commercial = partner.commercial_partner_id
             figure = figures.get(commercial._origin.id) or CreditFigures()
@@ -134,7 +149,13 @@ class ResPartner(models.Model):
             partner.credit_draft_invoices = figure.draft_invoices
             partner.credit_orders_to_invoice = figure.orders_to_invoice
             partner.credit_exposure = figure.exposure
-            partner.credit_available = available_credit(limit, figure.exposure)
+            partner.credit_blocked = commercial._origin.id in blocked
+            partner.credit_unlimited = not partner.credit_blocked and is_unlimited(
+                commercial.credit_limit, company.credit_no_limit_policy
+            )
+            partner.credit_available = (
+                0.0 if partner.credit_blocked or partner.credit_unlimited else available_credit(limit, figure.exposure)
+            )
             partner.credit_overdue = figure.overdue
             partner.credit_overdue_days = days_past_due(figure.oldest_overdue_date, today)
 

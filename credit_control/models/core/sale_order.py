@@ -77,6 +77,7 @@ class SaleOrder(models.Model):
             company_orders = company_orders.with_company(company)
             partners = company_orders.partner_invoice_id.commercial_partner_id._origin
             figures = exposure_service._get_figures(partners, company, today=today)
+            blocked = self.env["credit.rule"]._get_blocked_partner_ids(partners, company, today)
             # A confirmed order is inside its customer's exposure: show the figures without it.
             confirmed = company_orders.filtered(lambda o: o.state == "sale")._origin
             own_amounts = exposure_service._get_order_amounts(confirmed)
@@ -89,8 +90,10 @@ class SaleOrder(models.Model):
                 exposure = figure.exposure - own_amounts.get(order._origin.id, 0.0)
                 order.credit_limit = limit
                 order.credit_exposure = exposure
-                order.credit_unlimited = is_unlimited(partner.credit_limit, company.credit_no_limit_policy)
-                order.credit_available = available_credit(limit, exposure)
+                order.credit_unlimited = (
+                    is_unlimited(partner.credit_limit, company.credit_no_limit_policy) and partner.id not in blocked
+                )
+                order.credit_available = 0.0 if partner.id in blocked else available_credit(limit, exposure)
             to_check = company_orders.filtered(lambda o: o.state in ("draft", "sent"))
             if company.credit_hold_enabled and to_check:
                 results = self.env["credit.rule"]._evaluate_orders(to_check, cumulative=False)

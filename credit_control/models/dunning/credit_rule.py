@@ -21,6 +21,12 @@ class CreditRule(models.AbstractModel):
                 facts.setdefault(partner_id, {})["dunning_hold_level_id"] = level_id
         return facts
 
+    @api.model
+    def _get_blocked_partner_ids(self, partners, company, today):
+        blocked = super()._get_blocked_partner_ids(partners, company, today)
+        levels = self.env["credit.dunning.line"].sudo()._open_levels(company, partners.ids)
+        return blocked | {partner_id for partner_id, (_level, _rank, holds) in levels.items() if holds}
+
     def _rule_dunning(self, check):
         """Customers sent a dunning level that holds (or a later one) while those items are unpaid."""
         level_id = check.facts.get("dunning_hold_level_id")

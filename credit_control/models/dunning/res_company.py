@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -13,3 +13,10 @@ class ResCompany(models.Model):
         check_company=True,
         help="The policy of every customer of the company that has no policy of its own.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        for company in companies:
+            self.env["credit.dunning.policy"]._get_default(company)
+        return companies

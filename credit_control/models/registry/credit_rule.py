@@ -23,6 +23,13 @@ class CreditRule(models.AbstractModel):
     def _get_company_fields(self):
         return super()._get_company_fields() + ["credit_registry_hold"]
 
+    @api.model
+    def _get_blocked_partner_ids(self, partners, company, today):
+        blocked = super()._get_blocked_partner_ids(partners, company, today)
+        if not company.credit_registry_hold:
+            return blocked
+        return blocked | set(partners.filtered(lambda partner: partner.credit_registry_status in ALARMING).ids)
+
     def _rule_registry(self, check):
         """The stored status is read: no registry is called while confirming. Unknown never holds."""
         partner = check.partner

@@ -20,6 +20,14 @@ class CreditRule(models.AbstractModel):
             facts.setdefault(partner_id, {}).update(grade=grade, grade_policy=policy, score=score)
         return facts
 
+    @api.model
+    def _get_blocked_partner_ids(self, partners, company, today):
+        blocked = super()._get_blocked_partner_ids(partners, company, today)
+        grades = self.env["credit.score"].sudo()._current_grades(partners.ids, company)
+        return blocked | {
+            partner_id for partner_id, (_grade, policy, _score) in grades.items() if policy == "prepayment"
+        }
+
     def _rule_grade_policy(self, check):
         """Customers whose credit grade allows no credit buy on prepayment only."""
         if check.facts.get("grade_policy") != "prepayment" or check.order_amount <= 0:

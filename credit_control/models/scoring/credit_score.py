@@ -267,14 +267,13 @@ class CreditScore(models.Model):
                 unchanged_ids.append(before.id)
                 continue
             new_vals.append(vals)
-        # the day each customer was last scored: alerts only fire on what happened since
-        last_checked = {partner_id: score.checked_date for partner_id, score in previous.items()}
+        # the day each customer was last scored
         self._mark_checked(unchanged_ids, today)
         if previous:
             replaced = [previous[vals["partner_id"]].id for vals in new_vals if vals["partner_id"] in previous]
             self._retire(replaced)
         new_scores = self.create(new_vals)
-        new_scores._apply_consequences(previous, last_checked, raw_values, figures, today)
+        new_scores._apply_consequences(previous, raw_values, figures, today)
         return new_scores
 
     @staticmethod
@@ -301,11 +300,12 @@ class CreditScore(models.Model):
     # Alerts and automatic limit cuts
     # ------------------------------------------------------------------
 
-    def _apply_consequences(self, previous, last_checked, raw_values, figures, today):
+    def _apply_consequences(self, previous, raw_values, figures, today):
         """Raise the early-warning alerts of the new scores and cut limits in automatic mode.
 
-        A customer's first score is its baseline: alerts are changes since the last scoring,
-        so a first run over a whole book does not flood anyone.
+        Alerts on a state (exposure near the limit, an item overdue beyond N days, paying
+        later) are raised for the state the customer is in, also at its first score; each
+        event once (its key). Drops (score, grade, limit cut) need a previous score.
         """
         alerts = []
         for score in self:
@@ -328,10 +328,7 @@ class CreditScore(models.Model):
                     )
                 )
         for partner_id, values in raw_values.items():
-            if partner_id in last_checked:
-                alerts += self._behaviour_alerts(
-                    partner_id, values, figures[partner_id], last_checked[partner_id], today
-                )
+            alerts += self._behaviour_alerts(partner_id, values, figures[partner_id], today)
         self.env["credit.alert"]._raise_alerts(alerts)
 
     def _alert_vals(self, alert_type, event_key, message, partner_id=None, company=None):
@@ -346,9 +343,7 @@ class CreditScore(models.Model):
     def _score_alerts(self, before):
         company = self.company_id
         alerts = []
-        if not before:
-            return alerts
-        if self.exposure_over and not before.exposure_over and company.credit_alert_exposure:
+        if self.exposure_over and not (before and before.exposure_over) and company.credit_alert_exposure:
             alerts.append(
                 self._alert_vals(
                     "exposure",
@@ -361,7 +356,7 @@ class CreditScore(models.Model):
                     ),
                 )
             )
-        if not company.credit_alert_score:
+        if not before or not company.credit_alert_score:
             return alerts
         if self.grade_min_score < before.grade_min_score:
             alerts.append(
@@ -393,19 +388,14 @@ class CreditScore(models.Model):
         return alerts
 
     @api.model
-    def _behaviour_alerts(self, partner_id, values, figure, last_checked, today):
-        """Alerts that do not need a new score: an item overdue beyond N days since the last
-        scoring, paying later than before."""
+    def _behaviour_alerts(self, partner_id, values, figure, today):
+        """Alerts that do not need a new score: an item overdue beyond N days (once per oldest
+        overdue item), paying later than before (once a month)."""
         company = self.env.company
         alerts = []
         overdue_days = values["oldest_overdue_days"]
         threshold = company.credit_alert_overdue_days
-        if (
-            company.credit_alert_overdue
-            and figure.oldest_overdue_date
-            and overdue_days > threshold
-            and (last_checked - figure.oldest_overdue_date).days <= threshold
-        ):
+        if company.credit_alert_overdue and figure.oldest_overdue_date and overdue_days > threshold:
             alerts.append(
                 self._alert_vals(
                     "new_overdue",

@@ -37,6 +37,13 @@ class ResCompany(models.Model):
         help="Alert when the average days late of the last 90 days exceeds the 90 days before by this many days.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        for company in companies:
+            self.env["credit.scorecard"]._get_default(company)
+        return companies
+
     @api.constrains("credit_scorecard_id")
     def _check_credit_scorecard_company(self):
         for company in self:

@@ -194,15 +194,16 @@ class TestAging(CreditControlCommon):
         self.assertEqual(snapshot.amount_overdue, 300.0)
         self.assertAlmostEqual(snapshot.overdue_ratio, 0.3333)
         self.assertEqual(snapshot.credit_sales, 900.0)
-        self.assertEqual(snapshot.dso, 90.0)  # everything invoiced in the last 90 days is still open
+        # countback: the 600 of the last 30 days are used up, then all of the 300 of the 30 before
+        self.assertEqual(snapshot.dso, 60.0)
         self.assertEqual(
             {bucket.name: bucket.amount for bucket in snapshot.bucket_ids}, {"Not due": 600.0, "1-30": 300.0}
         )
         # taken again the same day: replaced, not duplicated
         snapshots._take_snapshots(self.company, self.today)
         self.assertEqual(snapshots.search_count([("partner_id", "=", self.customer.id)]), 1)
-        self.assertEqual(snapshots._company_dso(self.company, self.today), 90.0)
-        self.assertEqual(self.compute().company_dso, 90.0)
+        self.assertEqual(snapshots._company_dso(self.company, self.today), 60.0)
+        self.assertEqual(self.compute().company_dso, 60.0)
 
     def test_cron_snapshots_last_month_end(self):
         self.create_invoice(self.customer, 100.0, days_ago=60, due_in=0)
@@ -216,5 +217,21 @@ class TestAging(CreditControlCommon):
         partner = self.figures_of(self.customer)
         self.assertIn("1-30", partner.credit_aging_html)
         self.assertIn("250.00", partner.credit_aging_html)
-        self.assertEqual(partner.credit_dso, 90.0)
+        self.assertEqual((partner.credit_dso, partner.credit_dso_known), (60.0, True))
         self.assertIn("Over 120", self.figures_of(self.customer_contact).credit_aging_html)
+
+    def test_dso_of_old_and_fresh_receivables(self):
+        """Receivables from old sales give a high DSO, fresh ones a low one; undefined is empty."""
+        old = self.env["res.partner"].create({"name": "Harbor Ltd", "is_company": True})
+        self.create_invoice(old, 5000.0, days_ago=95, due_in=30)  # everything overdue, nothing sold since
+        fresh = self.env["res.partner"].create({"name": "Fresh Ltd", "is_company": True})
+        self.create_invoice(fresh, 1000.0, days_ago=5, due_in=30)
+        self.create_invoice(fresh, 2000.0, days_ago=40, due_in=30)
+        self.pay(fresh.invoice_ids.filtered(lambda move: move.amount_total == 2000.0), 2000.0)
+        self.assertEqual(self.figures_of(old).credit_dso, 120.0, "sold 95 days ago: the 4th period")
+        fresh_partner = self.figures_of(fresh)
+        self.assertEqual(fresh_partner.credit_dso, 30.0, "the last period's sales cover what is open")
+        # nothing invoiced for more than a year: undefined, shown empty
+        ancient = self.env["res.partner"].create({"name": "Ancient Ltd", "is_company": True})
+        self.create_invoice(ancient, 700.0, days_ago=400, due_in=30)
+        self.assertFalse(self.figures_of(ancient).credit_dso_known)

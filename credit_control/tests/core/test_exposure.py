@@ -190,3 +190,25 @@ class TestExposure(CreditControlCommon):
         self.customer.with_company(other).credit_limit = 5000.0
         self.assertEqual(self.customer.credit_limit_effective, 1000.0)
         self.assertEqual(self.customer.with_company(other).credit_limit_effective, 5000.0)
+
+    def test_available_credit_is_zero_when_no_credit_is_allowed(self):
+        self.customer.credit_limit = 50000.0
+        self.create_invoice(self.customer, 3200.0)
+        partner = self.figures_of(self.customer)
+        self.assertEqual((partner.credit_available, partner.credit_blocked), (46800.0, False))
+        self.customer.write({"credit_blacklisted": True, "credit_blacklist_reason": "Fraud"})
+        partner = self.figures_of(self.customer)
+        self.assertEqual((partner.credit_available, partner.credit_blocked), (0.0, True))
+        order = self.create_order(self.customer, 100.0)
+        self.assertEqual(order.credit_available, 0.0, "the salesperson sees no credit left either")
+
+    def test_unlimited_customer_is_shown_as_unlimited(self):
+        unlimited = self.env["res.partner"].create({"name": "No Limit Ltd", "is_company": True})
+        self.create_invoice(unlimited, 700.0)
+        partner = self.figures_of(unlimited)
+        self.assertTrue(partner.credit_unlimited)
+        self.assertEqual(partner.credit_exposure, 700.0)
+        self.company.credit_no_limit_policy = "no_credit"
+        partner = self.figures_of(unlimited)
+        self.assertFalse(partner.credit_unlimited)
+        self.assertEqual((partner.credit_limit_effective, partner.credit_available), (0.0, -700.0))

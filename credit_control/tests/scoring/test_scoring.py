@@ -286,10 +286,15 @@ class TestScoring(CreditControlCommon):
         self.assertEqual(self.customer.credit_limit, 20000.0)
         self.assertFalse(self.alerts("limit_cut"))
 
-    def test_first_score_is_a_baseline_without_alerts(self):
+    def test_first_score_alerts_on_the_state_not_on_drops(self):
+        """A customer 45 days overdue at 95% of its limit gets its alerts at its first score."""
         self.create_invoice(self.customer, 950.0, days_ago=75, due_in=30)
         self.score()
-        self.assertFalse(self.env["credit.alert"].search([("partner_id", "=", self.customer.id)]))
+        alerts = self.env["credit.alert"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(sorted(alerts.mapped("alert_type")), ["exposure", "new_overdue"])
+        self.assertIn("45 days overdue", self.alerts("new_overdue").message)
+        self.score()
+        self.assertEqual(len(self.env["credit.alert"].search([("partner_id", "=", self.customer.id)])), 2)
 
     def test_alerts_fire_once_per_event(self):
         late = self.create_invoice(self.customer, 500.0, days_ago=75, due_in=30)  # 45 days overdue
@@ -350,6 +355,10 @@ class TestScoring(CreditControlCommon):
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.credit_hold_ids.reason_ids.mapped("rule"), ["grade_policy"])
         self.assertIn("is graded B (score 62.5): prepayment only", order.credit_hold_ids.reason_summary)
+        reason = order.credit_hold_ids.reason_ids
+        self.assertEqual((reason.value, reason.threshold), (0.0, 0.0), "a score is not an amount")
+        partner = self.figures_of(self.customer)
+        self.assertEqual((partner.credit_blocked, partner.credit_available), (True, 0.0))
 
     def test_cron_scores_active_customers_once_a_day(self):
         self.create_invoice(self.customer, 100.0)
