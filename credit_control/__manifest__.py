@@ -1,7 +1,7 @@
 {
     "name": "Credit Control",
     "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning and registry data",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",
     "website": "https://github.com/credit-control/credit_control",

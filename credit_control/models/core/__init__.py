@@ -1,4 +1,5 @@
 # isort: skip_file
+from . import credit_company_default_mixin
 from . import credit_exposure
 from . import credit_rule
 from . import credit_hold_reason

@@ -160,16 +160,9 @@ class ResPartner(models.Model):
             partner.credit_overdue_days = days_past_due(figure.oldest_overdue_date, today)
 
     def _compute_credit_hold_count(self):
-        commercials = self.commercial_partner_id._origin.filtered("id")
-        counts = dict(
-            self.env["credit.hold"]._read_group(
-                [("partner_id", "in", commercials.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = self._credit_count_per_commercial("credit.hold", sudo=False)
         for partner in self:
-            partner.credit_hold_count = counts.get(partner.commercial_partner_id._origin, 0)
+            partner.credit_hold_count = counts.get(partner.commercial_partner_id._origin.id, 0)
 
     # ------------------------------------------------------------------
     # Constraints and CRUD
@@ -269,6 +262,14 @@ class ResPartner(models.Model):
             "domain": domain,
             "context": dict(context or {}, create=False),
         }
+
+    def _credit_count_per_commercial(self, model_name, domain=(), sudo=True):
+        """{commercial partner id: number of ``model_name`` records of it} for the smart buttons of
+        every feature, in one grouped query (the records' ``partner_id`` is the commercial partner)."""
+        commercials = self.commercial_partner_id._origin.filtered("id")
+        model = self.env[model_name].sudo() if sudo else self.env[model_name]
+        groups = model._read_group([("partner_id", "in", commercials.ids), *domain], ["partner_id"], ["__count"])
+        return {partner.id: count for partner, count in groups}
 
     def _credit_limit_in_force(self, today):
         """The limit of this commercial partner in the current company: its limit plus any

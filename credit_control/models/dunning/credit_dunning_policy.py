@@ -23,8 +23,9 @@ class CreditDunningPolicy(models.Model):
 
     _name = "credit.dunning.policy"
     _description = "Dunning Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "credit.company.default.mixin"]
     _order = "company_id, name, id"
+    _company_default_field = "credit_dunning_policy_id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -32,12 +33,8 @@ class CreditDunningPolicy(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
-        string="Default",
-        compute="_compute_is_default",
-        inverse="_inverse_is_default",
-        search="_search_is_default",
         help="The policy of every customer of the company that has no policy of its own "
-        "(the company's default dunning policy, also set in the settings).",
+        "(the company's default dunning policy, also set in the settings)."
     )
     level_ids = fields.One2many("credit.dunning.level", "policy_id", string="Levels", copy=True)
     level_count = fields.Integer(compute="_compute_level_count")
@@ -121,26 +118,6 @@ class CreditDunningPolicy(models.Model):
     def _compute_interest_rate(self):
         for policy in self:
             policy.interest_rate = interest_rate(policy.interest_reference_rate, policy.interest_margin)
-
-    @api.depends("company_id.credit_dunning_policy_id")
-    def _compute_is_default(self):
-        for policy in self:
-            policy.is_default = bool(policy._origin) and policy.company_id.credit_dunning_policy_id == policy._origin
-
-    def _inverse_is_default(self):
-        for policy in self:
-            company = policy.company_id.sudo()
-            if policy.is_default:
-                company.credit_dunning_policy_id = policy
-            elif company.credit_dunning_policy_id == policy:
-                company.credit_dunning_policy_id = False
-
-    def _search_is_default(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError("Unsupported search on is_default: %s %r" % (operator, value))
-        companies = self.env["res.company"].sudo().search([("credit_dunning_policy_id", "!=", False)])
-        default_ids = companies.credit_dunning_policy_id.ids
-        return [("id", "in" if (operator == "=") == value else "not in", default_ids)]
 
     # ------------------------------------------------------------------
     # Constraints

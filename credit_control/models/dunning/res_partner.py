@@ -94,33 +94,17 @@ class ResPartner(models.Model):
         return [("commercial_partner_id", "in", [pid for pid, (_level, rank, _hold) in ranks.items() if matches(rank)])]
 
     def _compute_credit_dunning_count(self):
-        commercials = self.commercial_partner_id._origin.filtered("id")
-        counts = dict(
-            self.env["credit.dunning.communication"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", commercials.ids), ("company_id", "=", self.env.company.id)],
-                ["partner_id"],
-                ["__count"],
-            )
+        counts = self._credit_count_per_commercial(
+            "credit.dunning.communication", [("company_id", "=", self.env.company.id)]
         )
         for partner in self:
-            partner.credit_dunning_count = counts.get(partner.commercial_partner_id._origin, 0)
+            partner.credit_dunning_count = counts.get(partner.commercial_partner_id._origin.id, 0)
 
     @api.depends_context("company")
     def _compute_credit_promise_count(self):
-        commercials = self.commercial_partner_id._origin.filtered("id")
-        counts = dict(
-            self.env["credit.promise"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", commercials.ids), ("company_id", "=", self.env.company.id)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        counts = self._credit_count_per_commercial("credit.promise", [("company_id", "=", self.env.company.id)])
         for partner in self:
-            partner.credit_promise_count = counts.get(partner.commercial_partner_id._origin, 0)
+            partner.credit_promise_count = counts.get(partner.commercial_partner_id._origin.id, 0)
 
     # ------------------------------------------------------------------
     # Actions

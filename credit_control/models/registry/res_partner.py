@@ -59,13 +59,9 @@ class ResPartner(models.Model):
     )
 
     def _compute_credit_registry_snapshot_count(self):
-        counts = dict(
-            self.env["credit.registry.snapshot"]
-            .sudo()
-            ._read_group([("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"])
-        )
+        counts = self._credit_count_per_commercial("credit.registry.snapshot")
         for partner in self:
-            partner.credit_registry_snapshot_count = counts.get(partner.commercial_partner_id._origin, 0)
+            partner.credit_registry_snapshot_count = counts.get(partner.commercial_partner_id._origin.id, 0)
 
     # ------------------------------------------------------------------
     # Actions

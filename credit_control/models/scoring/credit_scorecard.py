@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ...lib.scoring import ScoringError, check_grades, normalise_weights
 
@@ -44,8 +44,9 @@ class CreditScorecard(models.Model):
 
     _name = "credit.scorecard"
     _description = "Credit Scorecard"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "credit.company.default.mixin"]
     _order = "company_id, name, id"
+    _company_default_field = "credit_scorecard_id"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -53,36 +54,12 @@ class CreditScorecard(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
-        string="Default",
-        compute="_compute_is_default",
-        inverse="_inverse_is_default",
-        search="_search_is_default",
-        help="The scorecard the daily scoring uses for this company (the company's Default Scorecard).",
+        help="The scorecard the daily scoring uses for this company (the company's Default Scorecard)."
     )
     factor_ids = fields.One2many("credit.scorecard.factor", "scorecard_id", string="Factors", copy=True)
     grade_ids = fields.One2many("credit.scorecard.grade", "scorecard_id", string="Grades", copy=True)
     total_weight = fields.Float(compute="_compute_total_weight")
     note = fields.Html()
-
-    @api.depends("company_id.credit_scorecard_id")
-    def _compute_is_default(self):
-        for scorecard in self:
-            scorecard.is_default = bool(scorecard.id) and scorecard.company_id.credit_scorecard_id == scorecard
-
-    def _inverse_is_default(self):
-        for scorecard in self:
-            company = scorecard.company_id.sudo()
-            if scorecard.is_default:
-                company.credit_scorecard_id = scorecard
-            elif company.credit_scorecard_id == scorecard:
-                company.credit_scorecard_id = False
-
-    def _search_is_default(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(_("Unsupported search on the default scorecard: %s", operator))
-        defaults = self.env["res.company"].sudo().search([("credit_scorecard_id", "!=", False)]).credit_scorecard_id
-        positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", defaults.ids)]
 
     @api.depends("factor_ids.weight")
     def _compute_total_weight(self):

@@ -52,3 +52,16 @@ class TestMultiCompany(CreditControlCommon):
         self.assertEqual(visible, hold_2)
         self.assertIn(self.manager_2, hold_2.activity_ids.user_id)
         self.assertNotIn(self.manager_2, order_1.credit_hold_ids.activity_ids.user_id)
+
+    def test_aging_reports_of_another_company_are_not_listed(self):
+        report_2 = (
+            self.env["credit.aging.report"]
+            .with_company(self.company_2)
+            .create({"as_of_date": self.today, "company_ids": [Command.set(self.company_2.ids)]})
+        )
+        report_1 = self.env["credit.aging.report"].create(
+            {"as_of_date": self.today, "company_ids": [Command.set(self.company.ids)]}
+        )
+        visible = self.env["credit.aging.report"].with_user(self.manager_2).search([])
+        self.assertIn(report_2, visible)
+        self.assertNotIn(report_1, visible)
