@@ -10,6 +10,11 @@ Levels of a policy are ranked 1, 2, 3… by their delay in days relative to the 
 import re
 from datetime import date
 
+# Bounds of a level's delay, in days after the due date: a reminder at most a month before it,
+# the last level within a year after it.
+MIN_LEVEL_DELAY = -30
+MAX_LEVEL_DELAY = 365
+
 PROMISE_ACTIVE = "active"
 PROMISE_KEPT = "kept"
 PROMISE_BROKEN = "broken"
@@ -27,24 +32,37 @@ def days_overdue(due_date, on_date):
     return (on_date - due_date).days
 
 
-def next_level_rank(delays, overdue_days, last_rank=0, broken_promise=False):
+def reached_rank(delays, overdue_days):
+    """Rank of the highest level whose delay has passed (0 when none): how late the item is."""
+    return sum(1 for delay in delays if delay <= overdue_days)
+
+
+def next_level_rank(delays, overdue_days, last_rank=0, broken_promise=False, days_since_last=None):
     """Rank of the level to send for an item now, or None when nothing is due.
 
     ``delays``: the delays in days of the policy's levels, rank 1 first (ascending).
-    The item reaches the highest level whose delay has passed; it is sent only when that
-    level is above ``last_rank``, the highest level already sent for the item (a level is
-    never sent twice, and an item that was caught up late jumps to the level it deserves).
-    A broken promise to pay escalates: at least the level after the last one sent.
+    One level at a time: the item is sent the level after ``last_rank`` (the highest level
+    already sent for it), once that level's delay has passed and, when a level was sent before,
+    at least the difference of the two levels' delays after it (``days_since_last``: days since
+    the last level was sent). A level is never sent twice and an item caught up late is not
+    sent the final notice straight away. The levels on or before the due date (delay <= 0) only
+    announce it: they are skipped when the item already reached the next level, so an item
+    found overdue starts with the first level after the due date.
+    A broken promise to pay escalates at once: the next level, whatever the delays.
     """
-    if not delays:
+    rank = last_rank + 1
+    while rank < len(delays) and delays[rank - 1] <= 0 and delays[rank] <= overdue_days:
+        rank += 1
+    if rank > len(delays):
         return None
-    reached = 0
-    for rank, delay in enumerate(delays, 1):
-        if delay <= overdue_days:
-            reached = rank
     if broken_promise:
-        reached = max(reached, min(last_rank + 1, len(delays)))
-    return reached if reached > last_rank else None
+        return rank
+    if delays[rank - 1] > overdue_days:
+        return None
+    if last_rank and days_since_last is not None:
+        if days_since_last < delays[rank - 1] - delays[last_rank - 1]:
+            return None
+    return rank
 
 
 def communication_rank(line_ranks):

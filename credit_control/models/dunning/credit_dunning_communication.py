@@ -2,6 +2,7 @@ import base64
 import functools
 import logging
 import subprocess
+from collections import defaultdict
 
 import psycopg2
 from markupsafe import Markup, escape
@@ -230,6 +231,25 @@ class CreditDunningCommunication(models.Model):
     def _included_lines(self):
         return self.line_ids.filtered(lambda line: not line.excluded)
 
+    def _amounts_by_currency(self):
+        """[(currency, total)] of the items not excluded, one total per currency of the items
+        (sorted by name): what the customer reads in the email, the letter and the SMS."""
+        self.ensure_one()
+        totals = defaultdict(float)
+        for line in self._included_lines():
+            totals[line.currency_id or self.currency_id] += line.amount_residual_currency
+        return [
+            (currency, currency.round(total))
+            for currency, total in sorted(totals.items(), key=lambda pair: pair[0].name)
+        ]
+
+    def _amount_text(self):
+        """The totals per currency as one text, e.g. "$ 700.00" or "$ 700.00, 100.00 €"."""
+        self.ensure_one()
+        return ", ".join(
+            formatLang(self.env, total, currency_obj=currency) for currency, total in self._amounts_by_currency()
+        )
+
     # ------------------------------------------------------------------
     # Business methods: sending
     # ------------------------------------------------------------------
@@ -361,7 +381,7 @@ class CreditDunningCommunication(models.Model):
     def _text_values(self):
         return {
             "customer": self.partner_id.display_name,
-            "amount": formatLang(self.env, self.amount_due, currency_obj=self.currency_id),
+            "amount": self._amount_text(),
             "company": self.company_id.name,
             "level": self.level_id.name,
         }
@@ -465,7 +485,7 @@ class CreditDunningCommunication(models.Model):
             _(
                 "%(level)s: %(amount)s overdue for %(partner)s.",
                 level=level.name,
-                amount=formatLang(self.env, self.amount_due, currency_obj=self.currency_id),
+                amount=self._amount_text(),
                 partner=self.partner_id.display_name,
             ),
             phone_text,

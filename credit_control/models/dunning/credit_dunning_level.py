@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ...lib.dunning import MAX_LEVEL_DELAY, MIN_LEVEL_DELAY
+
 ESCALATION_TARGETS = [
     ("salesperson", "Salesperson"),
     ("accountant", "Accountant"),
@@ -25,7 +27,9 @@ class CreditDunningLevel(models.Model):
         string="Days After Due Date",
         required=True,
         help="Days after the due date at which an item reaches this level; negative for a friendly "
-        "reminder before the due date.",
+        "reminder before the due date (from 30 days before to 365 days after it). Levels are sent one at "
+        "a time: an item gets this level only after the previous one was sent, and at least the difference "
+        "of the two delays later.",
     )
     rank = fields.Integer(
         compute="_compute_rank",
@@ -89,13 +93,12 @@ class CreditDunningLevel(models.Model):
     )
 
     _sql_constraints = [
-        (
-            "delay_unique",
-            "unique(policy_id, delay_days)",
-            "Two levels of a dunning policy cannot have the same delay.",
-        ),
         ("fee_not_negative", "CHECK(fee_fixed >= 0)", "A dunning fee cannot be negative."),
     ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends("policy_id.level_ids.delay_days")
     def _compute_rank(self):
@@ -104,6 +107,33 @@ class CreditDunningLevel(models.Model):
                 level.rank = rank
         for level in self.filtered(lambda level: not level.policy_id):
             level.rank = 0
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("delay_days", "policy_id")
+    def _check_delay_days(self):
+        """A level written on its own is checked like the levels of its policy."""
+        for level in self:
+            if not MIN_LEVEL_DELAY <= level.delay_days <= MAX_LEVEL_DELAY:
+                raise ValidationError(
+                    _(
+                        "The delay of the dunning level %(level)s must be between %(min)s and %(max)s days "
+                        "after the due date (%(days)s given).",
+                        level=level.name,
+                        min=MIN_LEVEL_DELAY,
+                        max=MAX_LEVEL_DELAY,
+                        days=level.delay_days,
+                    )
+                )
+        self.policy_id._check_level_delays()
+
+    @api.constrains("fee_fixed")
+    def _check_fee_fixed(self):
+        for level in self:
+            if level.fee_fixed < 0:
+                raise ValidationError(_("The fee of the dunning level %(level)s cannot be negative.", level=level.name))
 
     @api.constrains("escalation_target", "escalation_user_id")
     def _check_escalation_user(self):
@@ -120,6 +150,29 @@ class CreditDunningLevel(models.Model):
                 raise ValidationError(
                     _("The dunning level %(level)s sends an email: choose its email template.", level=level.name)
                 )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        old_policies = self.policy_id if "policy_id" in vals else self.env["credit.dunning.policy"]
+        result = super().write(vals)
+        # a level moved to another policy must not leave its policy without levels
+        (old_policies - self.policy_id)._check_levels()
+        return result
+
+    def unlink(self):
+        policies = self.policy_id
+        result = super().unlink()
+        if not self.env.context.get("credit_dunning_policy_write"):
+            # deleted on its own (not through its policy, which checks its levels itself)
+            policies.exists()._check_levels()
+        return result
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
 
     def _effective_hold(self):
         """Whether reaching this level holds the customer: it, or an earlier level, says so."""

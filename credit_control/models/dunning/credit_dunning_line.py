@@ -27,6 +27,17 @@ class CreditDunningLine(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True, index=True)
     level_id = fields.Many2one("credit.dunning.level", required=True, readonly=True)
     level_rank = fields.Integer(readonly=True)
+    reached_level_id = fields.Many2one(
+        "credit.dunning.level",
+        string="Overdue Beyond",
+        readonly=True,
+        help="The highest level whose delay the item had passed on the date of the run. Levels are sent "
+        "one at a time: an item caught up late gets the next level first, the higher ones in later runs.",
+    )
+    level_warning = fields.Char(
+        compute="_compute_level_warning",
+        help="Shown when the item is overdue beyond a higher level than the one sent.",
+    )
     date = fields.Date(readonly=True, help="Date of the dunning run.")
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, help="Days past the due date on the date of the run.")
@@ -67,6 +78,23 @@ class CreditDunningLine(models.Model):
                 """
             )
         )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("level_id", "reached_level_id")
+    def _compute_level_warning(self):
+        for line in self:
+            reached = line.reached_level_id
+            if reached and reached.rank > line.level_id.rank:
+                line.level_warning = _(
+                    "Overdue beyond level %(reached)s: level %(level)s is sent first.",
+                    reached=reached.name,
+                    level=line.level_id.name,
+                )
+            else:
+                line.level_warning = False
 
     # ------------------------------------------------------------------
     # CRUD

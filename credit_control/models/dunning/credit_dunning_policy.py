@@ -36,7 +36,17 @@ class CreditDunningPolicy(models.Model):
         help="The policy of every customer of the company that has no policy of its own "
         "(the company's default dunning policy, also set in the settings)."
     )
-    level_ids = fields.One2many("credit.dunning.level", "policy_id", string="Levels", copy=True)
+    level_ids = fields.One2many(
+        "credit.dunning.level",
+        "policy_id",
+        string="Levels",
+        copy=True,
+        help="Levels are sent one at a time: a customer's item gets the level after the last one sent to it, "
+        "once that level's delay has passed and at least the difference of the two levels' delays after the "
+        "previous reminder. An item found overdue late starts with the first level after the due date (the "
+        "reminders before it are skipped) and climbs a level per run; the preview warns about the items "
+        "overdue beyond a higher level. A broken promise to pay sends the next level at once.",
+    )
     level_count = fields.Integer(compute="_compute_level_count")
     accountant_id = fields.Many2one(
         "res.users",
@@ -48,6 +58,14 @@ class CreditDunningPolicy(models.Model):
         domain="[('share', '=', False)]",
         help="Receives the activities of levels escalated to the credit manager "
         "(default: the first credit manager of the company).",
+    )
+    minimum_amount = fields.Monetary(
+        currency_field="currency_id",
+        default=0.0,
+        tracking=True,
+        help="Customers are dunned only when they owe at least this amount (company currency), net of their "
+        "unapplied payments and credit notes, as the credit check reads their overdue. A customer who owes "
+        "nothing net is never dunned.",
     )
     attach_statement = fields.Boolean(
         default=True,
@@ -128,6 +146,44 @@ class CreditDunningPolicy(models.Model):
         for policy in self:
             if not policy.level_ids:
                 raise ValidationError(_("The dunning policy %(name)s needs at least one level.", name=policy.name))
+
+    @api.constrains("level_ids")
+    def _check_level_delays(self):
+        """Levels strictly increasing in delay: each one comes later than the previous one."""
+        for policy in self:
+            delays = policy.level_ids.mapped("delay_days")
+            if len(delays) != len(set(delays)):
+                raise ValidationError(
+                    _(
+                        "Two levels of the dunning policy %(name)s have the same delay: each level must come "
+                        "later than the previous one.",
+                        name=policy.name,
+                    )
+                )
+
+    @api.constrains("minimum_amount", "compensation_amount", "interest_margin", "interest_reference_rate")
+    def _check_amounts(self):
+        for policy in self:
+            if policy.minimum_amount < 0:
+                raise ValidationError(
+                    _("The minimum amount of the dunning policy %(name)s cannot be negative.", name=policy.name)
+                )
+            if policy.compensation_amount < 0 or policy.interest_margin < 0 or policy.interest_rate < 0:
+                raise ValidationError(
+                    _(
+                        "The fixed compensation, the interest margin and the late interest rate of the dunning "
+                        "policy %(name)s cannot be negative.",
+                        name=policy.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        # the levels deleted through the policy are checked by the policy's own constraints
+        return super(CreditDunningPolicy, self.with_context(credit_dunning_policy_write=True)).write(vals)
 
     # ------------------------------------------------------------------
     # Business methods

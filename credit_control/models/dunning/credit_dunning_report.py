@@ -23,8 +23,9 @@ class ReportCreditDunningStatement(models.AbstractModel):
 
     @api.model
     def _statement_groups(self, communications):
-        """{communication id: [(currency, items, total)]}: the customer's open receivable
-        items, per currency (sorted by name), each item a dict."""
+        """{communication id: [(currency, items, net balance)]}: the customer's open receivable
+        items, per currency (sorted by name), each item a dict; unapplied payments and credit
+        notes are items too (negative amounts), so the balance is what the customer owes net."""
         exposure = self.env["credit.exposure"]
         move_lines = self.env["account.move.line"].sudo()
         result = {}
@@ -50,7 +51,7 @@ class ReportCreditDunningStatement(models.AbstractModel):
                     }
                 )
             result[communication.id] = [
-                (currency, lines, sum(line["amount"] for line in lines))
+                (currency, lines, currency.round(sum(line["amount"] for line in lines)))
                 for currency, lines in sorted(groups.items(), key=lambda pair: pair[0].name)
             ]
         return result
@@ -58,15 +59,14 @@ class ReportCreditDunningStatement(models.AbstractModel):
     @api.model
     def _dunned_groups(self, communications):
         """{communication id: [(currency, lines, total)]}: the dunned items, per currency of
-        the items (sorted by name)."""
+        the items (sorted by name), with the totals the email and the SMS show."""
         result = {}
         for communication in communications:
             groups = defaultdict(lambda: self.env["credit.dunning.line"])
             for line in communication._included_lines():
                 groups[line.currency_id or communication.currency_id] |= line
             result[communication.id] = [
-                (currency, lines, sum(lines.mapped("amount_residual_currency")))
-                for currency, lines in sorted(groups.items(), key=lambda pair: pair[0].name)
+                (currency, groups[currency], total) for currency, total in communication._amounts_by_currency()
             ]
         return result
 

@@ -34,8 +34,8 @@ class CreditDunningRun(models.Model):
     """One dunning pass over a company's overdue items on a date.
 
     The run has the selection engine (``credit.dunning.selection``) select the items and
-    decide each item's level, writes one communication per customer at the highest level
-    reached (draft), and sends them in batches. It can be re-run or resumed at any time: a
+    decide each item's level (one level at a time), writes one communication per customer at
+    the highest level of its items (draft), and sends them in batches. It can be re-run or resumed at any time: a
     level already sent for an item (or being sent) is never selected again, and sent
     communications are never sent again.
     """
@@ -215,7 +215,7 @@ class CreditDunningRun(models.Model):
         for partner_id in partner_ids:
             items = decisions[partner_id]
             policy_id = items[0][0].policy_id
-            rank = communication_rank(rank for _row, rank, _overdue in items)
+            rank = communication_rank(rank for _row, rank, _overdue, _reached in items)
             comm_values.append((partner_id, policy_id, level_ids[policy_id][rank - 1], rank))
         self.env.cr.execute(
             SQL(
@@ -241,11 +241,11 @@ class CreditDunningRun(models.Model):
         )
         communication_of = {partner_id: comm_id for comm_id, partner_id in self.env.cr.fetchall()}
         keys = ("aml_id", "comm_id", "level_id", "rank", "overdue", "broken", "interest_days", "interest")
-        keys += ("compensation",)
+        keys += ("compensation", "reached_level_id")
         rows = []
         for partner_id in partner_ids:
             comm_id = communication_of[partner_id]
-            for row, rank, overdue in decisions[partner_id]:
+            for row, rank, overdue, reached in decisions[partner_id]:
                 days, interest, compensation = charges.get(row.aml_id, (0, 0.0, 0.0))
                 rows.append(
                     (
@@ -258,6 +258,7 @@ class CreditDunningRun(models.Model):
                         days,
                         interest,
                         compensation,
+                        level_ids[row.policy_id][reached - 1],
                     )
                 )
         line_values = dict(zip(keys, (list(column) for column in zip(*rows, strict=True)), strict=True))
@@ -268,16 +269,17 @@ class CreditDunningRun(models.Model):
                    (communication_id, run_id, partner_id, company_id, move_line_id, move_id, level_id, level_rank,
                     date, date_maturity, days_overdue, amount_residual, amount_residual_currency, currency_id,
                     excluded, state, broken_promise, interest_days, interest_amount, compensation_amount,
-                    create_uid, create_date, write_uid, write_date)
+                    reached_level_id, create_uid, create_date, write_uid, write_date)
             SELECT d.comm_id, %(run_id)s, c.partner_id, %(company_id)s, aml.id, aml.move_id, d.level_id, d.rank,
                    %(date)s, COALESCE(aml.date_maturity, aml.date), d.overdue, aml.amount_residual,
                    aml.amount_residual_currency, aml.currency_id, FALSE, 'draft', d.broken, d.interest_days,
-                   d.interest, d.compensation,
+                   d.interest, d.compensation, d.reached_level_id,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM unnest(%(aml_ids)s::int[], %(comm_ids)s::int[], %(level_ids)s::int[], %(ranks)s::int[],
                           %(overdue)s::int[], %(broken)s::bool[], %(interest_days)s::int[],
-                          %(interest)s::numeric[], %(compensation)s::numeric[])
-                   AS d(aml_id, comm_id, level_id, rank, overdue, broken, interest_days, interest, compensation)
+                          %(interest)s::numeric[], %(compensation)s::numeric[], %(reached_level_ids)s::int[])
+                   AS d(aml_id, comm_id, level_id, rank, overdue, broken, interest_days, interest, compensation,
+                        reached_level_id)
               JOIN account_move_line aml ON aml.id = d.aml_id
               JOIN credit_dunning_communication c ON c.id = d.comm_id
                 ON CONFLICT (move_line_id, level_id) WHERE NOT excluded AND state <> 'cancelled' DO NOTHING
@@ -295,6 +297,7 @@ class CreditDunningRun(models.Model):
                 interest_days=line_values["interest_days"],
                 interest=line_values["interest"],
                 compensation=line_values["compensation"],
+                reached_level_ids=line_values["reached_level_id"],
             )
         )
         # an overlapping run may have taken some items first: drop what is left empty

@@ -3,11 +3,13 @@ from collections import defaultdict, namedtuple
 from odoo import api, models
 from odoo.tools import SQL
 
-from ...lib.dunning import as_date, days_overdue, interest_days, late_interest, next_level_rank
+from ...lib.dunning import as_date, days_overdue, interest_days, late_interest, next_level_rank, reached_rank
 
 # One selected item: a tuple (light on memory for hundreds of thousands of items).
-DunningItem = namedtuple("DunningItem", "aml_id partner_id policy_id due move_id residual last_rank broken")
-# What a run dunns: {partner id: [(item, rank, days overdue)]}, {move line id: (interest days,
+DunningItem = namedtuple("DunningItem", "aml_id partner_id policy_id due move_id residual last_rank last_date broken")
+# What a run dunns: {partner id: [(item, rank, days overdue, rank reached)]} (rank reached: the
+# highest level whose delay has passed, above the rank sent when the item is caught up late),
+# {move line id: (interest days,
 # interest, compensation)} and {policy id: [level id of rank 1, 2, ...]}.
 DunningSelection = namedtuple("DunningSelection", "decisions charges level_ids")
 
@@ -16,8 +18,10 @@ class CreditDunningSelection(models.AbstractModel):
     """The selection engine of the dunning runs: which items reach which level on a date.
 
     Set-based: a few SQL queries read the company's open receivable items with the levels
-    already sent, the customers' policies, disputes and promises to pay; plain functions of
-    ``lib/dunning.py`` decide each item's level and charges. Nothing is written here except
+    already sent, the customers' policies, disputes and promises to pay, and their net amount
+    due (customers who owe nothing net of their unapplied payments and credit notes, or less
+    than the policy's minimum amount, are left out); plain functions of ``lib/dunning.py``
+    decide each item's level (one level at a time) and charges. Nothing is written here except
     the settlement of the promises to pay whose date has passed.
     """
 
@@ -39,9 +43,11 @@ class CreditDunningSelection(models.AbstractModel):
         decisions = defaultdict(list)
         for row in rows:
             overdue = days_overdue(as_date(row.due), run_date)
-            rank = next_level_rank(delays[row.policy_id], overdue, row.last_rank, row.broken)
+            since_last = days_overdue(as_date(row.last_date), run_date) if row.last_date else None
+            policy_delays = delays[row.policy_id]
+            rank = next_level_rank(policy_delays, overdue, row.last_rank, row.broken, since_last)
             if rank:
-                decisions[row.partner_id].append((row, rank, overdue))
+                decisions[row.partner_id].append((row, rank, overdue, max(rank, reached_rank(policy_delays, overdue))))
         charges = self._charges(company, decisions, policies, levels)
         level_ids = {policy_id: policy_levels.ids for policy_id, policy_levels in levels.items()}
         return DunningSelection(decisions, charges, level_ids)
@@ -77,8 +83,10 @@ class CreditDunningSelection(models.AbstractModel):
         1. the customers with open items old enough for a first level, with their policy (own
            or company default), whether they are paused (dispute, promise to pay not due) and
            whether a broken promise of theirs waits for its escalation;
+           customers who owe nothing net of their unapplied payments and credit notes, or less
+           than their policy's minimum amount, are not returned;
         2. the items of the customers not paused, each with the highest level already sent (or
-           being sent) and whether its invoice's broken promise waits for its escalation,
+           being sent) with its date, and whether its invoice's broken promise waits for its escalation,
            keeping only the items whose next level is due (or whose promise is broken): a daily
            run reads few rows.
 
@@ -88,7 +96,7 @@ class CreditDunningSelection(models.AbstractModel):
         min_delay = min(
             [delay for policy_levels in levels.values() for delay in policy_levels.mapped("delay_days")] or [0]
         )
-        customers = self._select_customers(company, run_date, default_policy, list(levels), account_ids, min_delay)
+        customers = self._select_customers(company, run_date, default_policy, levels, account_ids, min_delay)
         partner_ids = [partner_id for partner_id, (_policy, paused, _broken) in customers.items() if not paused]
         if not partner_ids:
             return []
@@ -103,17 +111,19 @@ class CreditDunningSelection(models.AbstractModel):
             SQL(
                 """
             SELECT aml.id, pp.partner_id, pp.policy_id, COALESCE(aml.date_maturity, aml.date), aml.move_id,
-                   aml.amount_residual, COALESCE(last.rank, 0), (pp.broken OR COALESCE(mp.broken, FALSE))
+                   aml.amount_residual, COALESCE(last.rank, 0), last.date, (pp.broken OR COALESCE(mp.broken, FALSE))
               FROM unnest(%(partner_ids)s::int[], %(policy_ids)s::int[], %(policy_index)s::int[], %(broken)s::bool[])
                    AS pp(partner_id, policy_id, policy_index, broken)
               JOIN res_partner p ON p.commercial_partner_id = pp.partner_id
               JOIN account_move_line aml ON aml.partner_id = p.id
               JOIN account_move m ON m.id = aml.move_id
          LEFT JOIN LATERAL (
-                    SELECT MAX(lv.rank) AS rank
+                    SELECT lv.rank, dl.date
                       FROM credit_dunning_line dl
                       JOIN credit_dunning_level lv ON lv.id = dl.level_id
                      WHERE dl.move_line_id = aml.id AND NOT dl.excluded AND dl.state <> 'cancelled'
+                  ORDER BY lv.rank DESC, dl.date DESC
+                     LIMIT 1
                    ) last ON TRUE
          LEFT JOIN LATERAL (
                     SELECT bool_or(pr.state = 'open' AND pr.date >= %(date)s) AS promised,
@@ -150,46 +160,83 @@ class CreditDunningSelection(models.AbstractModel):
         return [DunningItem._make(row) for row in self.env.cr.fetchall()]
 
     @api.model
-    def _select_customers(self, company, run_date, default_policy, policy_ids, account_ids, min_delay):
+    def _select_customers(self, company, run_date, default_policy, levels, account_ids, min_delay):
         """{commercial partner id: (policy id, paused, broken)} of the customers with open items
-        due early enough for a first level; paused: disputed, or an open promise to pay of the
-        customer not due yet; broken: a broken promise of the customer waits for its escalation.
+        due early enough for a first level who owe something; paused: disputed, or an open
+        promise to pay of the customer not due yet; broken: a broken promise of the customer
+        waits for its escalation.
+
+        What a customer owes is read as the credit check reads its overdue (``credit.exposure``,
+        ``lib/limits.py`` ``net_overdue``), in company currency: its items old enough for the
+        first level of its policy, capped at its open balance, so that unapplied payments and
+        credit notes settle them first. A customer whose net amount is not positive, or is below
+        its policy's minimum amount, is not dunned.
 
         The promises whose date has passed are settled before (``credit.promise._settle``).
         """
         key = str(company.id)
+        policy_ids = list(levels)
+        policies = self.env["credit.dunning.policy"].sudo().browse(policy_ids)
         self.env.cr.execute(
             SQL(
                 """
-            SELECT cp.id,
-                   CASE WHEN (cp.credit_dunning_policy_id ->> %(key)s)::int = ANY(%(policy_ids)s)
-                        THEN (cp.credit_dunning_policy_id ->> %(key)s)::int
-                        ELSE %(default_policy)s END,
-                   COALESCE((cp.credit_dunning_dispute ->> %(key)s)::boolean, FALSE)
-                   OR COALESCE(pr.promised, FALSE),
-                   COALESCE(pr.broken, FALSE)
-              FROM res_partner cp
-         LEFT JOIN LATERAL (
-                    SELECT bool_or(p.state = 'open' AND p.date >= %(date)s) AS promised,
-                           bool_or(p.state = 'broken' AND p.escalation_communication_id IS NULL) AS broken
-                      FROM credit_promise p
-                     WHERE p.partner_id = cp.id
-                       AND p.company_id = %(company_id)s
-                       AND p.move_id IS NULL
-                       AND p.state IN ('open', 'broken')
-                   ) pr ON TRUE
-             WHERE cp.id IN (SELECT p.commercial_partner_id
-                               FROM account_move_line aml
-                               JOIN res_partner p ON p.id = aml.partner_id
-                              WHERE aml.account_id = ANY(%(account_ids)s)
-                                AND aml.company_id = %(company_id)s
-                                AND aml.parent_state = 'posted'
-                                AND aml.reconciled IS NOT TRUE
-                                AND aml.amount_residual > 0
-                                AND COALESCE(aml.date_maturity, aml.date) <= %(date)s::date - %(min_delay)s)
+            WITH customer AS (
+                SELECT cp.id,
+                       CASE WHEN (cp.credit_dunning_policy_id ->> %(key)s)::int = ANY(%(policy_ids)s)
+                            THEN (cp.credit_dunning_policy_id ->> %(key)s)::int
+                            ELSE %(default_policy)s END AS policy_id,
+                       COALESCE((cp.credit_dunning_dispute ->> %(key)s)::boolean, FALSE)
+                       OR COALESCE(pr.promised, FALSE) AS paused,
+                       COALESCE(pr.broken, FALSE) AS broken
+                  FROM res_partner cp
+             LEFT JOIN LATERAL (
+                        SELECT bool_or(p.state = 'open' AND p.date >= %(date)s) AS promised,
+                               bool_or(p.state = 'broken' AND p.escalation_communication_id IS NULL) AS broken
+                          FROM credit_promise p
+                         WHERE p.partner_id = cp.id
+                           AND p.company_id = %(company_id)s
+                           AND p.move_id IS NULL
+                           AND p.state IN ('open', 'broken')
+                       ) pr ON TRUE
+                 WHERE cp.id IN (SELECT p.commercial_partner_id
+                                   FROM account_move_line aml
+                                   JOIN res_partner p ON p.id = aml.partner_id
+                                  WHERE aml.account_id = ANY(%(account_ids)s)
+                                    AND aml.company_id = %(company_id)s
+                                    AND aml.parent_state = 'posted'
+                                    AND aml.reconciled IS NOT TRUE
+                                    AND aml.amount_residual > 0
+                                    AND COALESCE(aml.date_maturity, aml.date) <= %(date)s::date - %(min_delay)s)
+            ),
+            figures AS (
+                SELECT c.id,
+                       SUM(aml.amount_residual) AS balance,
+                       SUM(aml.amount_residual) FILTER (
+                           WHERE aml.amount_residual > 0
+                             AND COALESCE(aml.date_maturity, aml.date) <= %(date)s::date - pol.min_delay) AS due
+                  FROM customer c
+                  JOIN unnest(%(policy_ids)s::int[], %(min_delays)s::int[]) AS pol(id, min_delay)
+                       ON pol.id = c.policy_id
+                  JOIN res_partner p ON p.commercial_partner_id = c.id
+                  JOIN account_move_line aml ON aml.partner_id = p.id
+                 WHERE aml.account_id = ANY(%(account_ids)s)
+                   AND aml.company_id = %(company_id)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+              GROUP BY c.id
+            )
+            SELECT c.id, c.policy_id, c.paused, c.broken
+              FROM customer c
+              JOIN figures f ON f.id = c.id
+              JOIN unnest(%(policy_ids)s::int[], %(min_amounts)s::numeric[]) AS pol(id, min_amount)
+                   ON pol.id = c.policy_id
+             WHERE LEAST(COALESCE(f.due, 0), f.balance) > 0
+               AND LEAST(COALESCE(f.due, 0), f.balance) >= pol.min_amount
             """,
                 key=key,
                 policy_ids=policy_ids,
+                min_delays=[min(policy_levels.mapped("delay_days"), default=0) for policy_levels in levels.values()],
+                min_amounts=policies.mapped("minimum_amount"),
                 default_policy=default_policy.id,
                 account_ids=account_ids,
                 company_id=company.id,
@@ -210,7 +257,7 @@ class CreditDunningSelection(models.AbstractModel):
         items = [
             (row, rank, overdue)
             for partner_items in decisions.values()
-            for row, rank, overdue in partner_items
+            for row, rank, overdue, _reached in partner_items
             if row.policy_id in charging
         ]
         if not items:

@@ -47,7 +47,7 @@ class TestCreditPromise(DunningCommon):
         self.assertEqual(promise.state, "kept")
         self.assertFalse(promise.escalation_communication_id)
         self.assertFalse(self.communication(run, self.customer), "kept: the normal delays apply (11 days late)")
-        communication = self.communication(self.run_dunning(7), self.customer)
+        communication = self.communication(self.run_dunning(8), self.customer)
         self.assertEqual((communication.level_id.name, communication.broken_promise), ("Second reminder", False))
         self.assertEqual(communication.amount_due, 400.0)
         self.assertEqual(promise.state, "kept", "a kept promise stays kept")

@@ -127,6 +127,27 @@ class DunningCommon(CreditControlCommon):
             [("model", "=", "credit.dunning.communication"), ("res_id", "in", communications.ids)]
         )
 
+    def run_schedule(self, *offsets):
+        """Run the dunning on each day of ``offsets`` in turn; returns the last run."""
+        run = self.env["credit.dunning.run"]
+        for offset in offsets:
+            run = self.run_dunning(offset)
+        return run
+
+    def unapplied_payment(self, partner, amount):
+        """A customer payment posted and not reconciled with any invoice."""
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": amount,
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        return payment
+
     def sent_levels(self, invoice):
         lines = invoice.credit_dunning_line_ids.filtered(lambda line: line.state == "sent")
         return lines.sorted("level_rank").mapped("level_id.name")
@@ -206,12 +227,28 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(len(self.mails_of(self.customer)), 5, "one email per level, never twice")
         self.assertEqual(invoice.credit_dunning_level_id.name, "Final notice")
 
-    def test_late_start_jumps_to_the_level_reached(self):
-        invoice = self.invoice_due(self.customer, 500.0, -20)
-        run = self.run_dunning()
-        self.assertEqual(self.communication(run, self.customer).level_id.name, "Second reminder")
-        self.assertEqual(self.sent_levels(invoice), ["Second reminder"], "lower levels are not sent afterwards")
-        self.assertFalse(self.communication(self.run_dunning(1), self.customer))
+    def test_late_start_climbs_one_level_at_a_time(self):
+        # 60 days overdue and never reminded (Harbor Logistics): the first overdue level first
+        invoice = self.invoice_due(self.customer, 500.0, -60)
+        preview = self.preview()
+        line = preview.line_ids
+        self.assertEqual((line.level_id.name, line.reached_level_id.name), ("First reminder", "Final notice"))
+        self.assertEqual(line.level_warning, "Overdue beyond level Final notice: level First reminder is sent first.")
+        preview.with_user(self.accountant).action_send()
+        communication = self.communication(preview, self.customer)
+        self.assertEqual((communication.level_id.name, communication.channels), ("First reminder", "Email"))
+        self.assertFalse(communication.activity_id, "no call, no hold on a first reminder")
+        self.assertFalse(self.env["credit.alert"].search([("partner_id", "=", self.customer.id)]))
+        # the next level once the gap between the two levels' delays (15 - 7 days) has passed
+        for offset in (1, 7):
+            self.assertFalse(self.communication(self.run_dunning(offset), self.customer), "day %s" % offset)
+        self.assertEqual(self.communication(self.run_dunning(8), self.customer).level_id.name, "Second reminder")
+        self.assertFalse(self.communication(self.run_dunning(22), self.customer), "30 - 15 days after")
+        final = self.communication(self.run_dunning(23), self.customer)
+        self.assertEqual(final.level_id.name, "Final notice")
+        self.assertFalse(final.line_ids.level_warning, "the level reached: no warning")
+        self.assertEqual(self.sent_levels(invoice), ["First reminder", "Second reminder", "Final notice"])
+        self.assertFalse(self.communication(self.run_dunning(24), self.customer))
 
     def test_one_communication_per_customer_at_highest_level(self):
         other = self.new_customer("Beta Stores")
@@ -223,13 +260,13 @@ class TestDunningRun(DunningCommon):
         run = self.run_dunning()
         self.assertEqual(run.communication_count, 2)
         communication = self.communication(run, self.customer)
-        self.assertEqual(communication.level_id.name, "Second reminder")
+        self.assertEqual(communication.level_id.name, "First reminder")
         self.assertEqual(communication.amount_due, 600.0)
         by_invoice = {line.move_id: line.level_id.name for line in communication.line_ids}
         self.assertEqual(
             by_invoice,
-            {first: "Second reminder", second: "First reminder", third: "Friendly reminder"},
-            "each item keeps its own level",
+            {first: "First reminder", second: "First reminder", third: "Friendly reminder"},
+            "each item keeps its own level; found overdue, the first level after the due date",
         )
         self.assertNotIn(not_yet, by_invoice)
         self.assertEqual(self.communication(run, other).level_id.name, "Due date reminder")
@@ -238,17 +275,17 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.state, "outgoing")
         self.assertEqual(mail.recipient_ids, self.customer)
-        self.assertIn("Second reminder", mail.subject)
+        self.assertIn("First reminder", mail.subject)
         for invoice in (first, second, third):
             self.assertIn(invoice.name, str(mail.body_html))
         self.assertEqual(len(mail.attachment_ids), 1)
         self.assertTrue(mail.attachment_ids.name.startswith("Statement - Acme Retail"))
         self.assertEqual(communication.statement_attachment_id, mail.attachment_ids)
         # the history on the customer and the partner's figures
-        note = self.customer.message_ids.filtered(lambda message: "Second reminder sent" in str(message.body))
+        note = self.customer.message_ids.filtered(lambda message: "First reminder sent" in str(message.body))
         self.assertTrue(note)
         self.customer.invalidate_recordset()
-        self.assertEqual(self.customer.credit_dunning_level_id.name, "Second reminder")
+        self.assertEqual(self.customer.credit_dunning_level_id.name, "First reminder")
         self.assertEqual(self.customer.credit_dunning_count, 1)
 
     def test_rerun_same_day_sends_nothing_twice(self):
@@ -341,14 +378,14 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(len(self.mails_of(other)), 1)
 
     def test_exclude_items_before_sending(self):
-        kept = self.invoice_due(self.customer, 100.0, -20)
+        kept = self.invoice_due(self.customer, 100.0, -2)
         excluded = self.invoice_due(self.customer, 250.0, -40)
         run = self.preview()
         communication = self.communication(run, self.customer)
-        self.assertEqual((communication.level_id.name, communication.amount_due), ("Final notice", 350.0))
+        self.assertEqual((communication.level_id.name, communication.amount_due), ("First reminder", 350.0))
         line = run.line_ids.filtered(lambda line: line.move_id == excluded)
         line.with_user(self.accountant).action_exclude()
-        self.assertEqual((communication.level_id.name, communication.amount_due), ("Second reminder", 100.0))
+        self.assertEqual((communication.level_id.name, communication.amount_due), ("Due date reminder", 100.0))
         with self.assertRaises(AccessError):
             line.with_user(self.salesman).action_include()
         run.with_user(self.accountant).action_send()
@@ -406,7 +443,7 @@ class TestDunningRun(DunningCommon):
         reached = self.env["credit.dunning.communication"]._dunning_levels_reached(
             (self.customer | other).ids, self.company.id, self.today - timedelta(days=365)
         )
-        self.assertEqual(reached, {self.customer.id: 4, other.id: 2})
+        self.assertEqual(reached, {self.customer.id: 3, other.id: 2})
         partners = self.env["res.partner"].with_user(self.accountant)
         ids = (self.customer | other | self.customer_contact).ids
         self.assertEqual(
@@ -418,6 +455,141 @@ class TestDunningRun(DunningCommon):
         self.env.invalidate_all()
         self.assertFalse(partners.search([("credit_dunning_level_rank", ">=", 1), ("id", "=", other.id)]), "paid up")
         self.assertIn(other, partners.search([("credit_dunning_level_rank", "<", 1), ("id", "in", ids)]))
+
+    def test_customer_owing_nothing_net_is_not_dunned(self):
+        # overdue invoices, but a credit note not applied yet covers them: the credit check reads no overdue
+        covered = self.new_customer("Deco Covered")
+        self.invoice_due(covered, 1000.0, -20)
+        self.create_invoice(covered, 1000.0, move_type="out_refund")
+        # an unapplied payment covers part of the overdue: the rest is dunned
+        partly = self.new_customer("Partly Paid")
+        invoice = self.invoice_due(partly, 1000.0, -10)
+        payment = self.unapplied_payment(partly, 600.0)
+        figures = self.env["credit.exposure"]._get_figures(covered | partly, self.company)
+        self.assertEqual((figures[covered.id].receivable, figures[covered.id].overdue), (0.0, 0.0))
+        self.assertEqual(figures[partly.id].overdue, 400.0)
+        run = self.run_dunning()
+        self.assertFalse(self.communication(run, covered), "owes nothing net: no reminder")
+        self.assertFalse(self.mails_of(covered))
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", covered.id)])
+        )
+        communication = self.communication(run, partly)
+        self.assertEqual((communication.state, communication.line_ids.move_id), ("sent", invoice))
+        # the statement lists the payment not applied yet as a negative item and the net balance
+        values = self.env["report.credit_control.report_credit_dunning_statement"]._get_report_values(communication.ids)
+        [(currency, items, balance)] = values["statement_groups"][communication.id]
+        self.assertEqual(currency, self.company.currency_id)
+        self.assertEqual(
+            sorted((item["name"], item["amount"]) for item in items),
+            sorted([(invoice.name, 1000.0), (payment.move_id.name, -600.0)]),
+        )
+        self.assertEqual(balance, 400.0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("credit_control.action_report_credit_dunning_statement", communication.ids)[0]
+            .decode()
+        )
+        self.assertIn("Net balance", html)
+        self.assertIn('<span class="oe_currency_value">-\ufeff600.00</span>', html)
+        self.assertIn('<span class="oe_currency_value">400.00</span>', html)
+
+    def test_minimum_amount_of_the_policy(self):
+        self.assertEqual(self.policy.minimum_amount, 0.0, "no minimum by default")
+        small = self.new_customer("Small Debts")
+        self.invoice_due(small, 300.0, -10)
+        self.create_invoice(small, 250.0, move_type="out_refund")
+        self.invoice_due(self.customer, 600.0, -10)
+        self.policy.minimum_amount = 100.0
+        run = self.run_dunning()
+        self.assertFalse(self.communication(run, small), "owes 50.00 net: below the minimum of 100.00")
+        self.assertEqual(self.communication(run, self.customer).amount_due, 600.0)
+        with self.assertRefused(ValidationError, "The minimum amount of the dunning policy .* cannot be negative"):
+            self.policy.minimum_amount = -1.0
+        self.assertEqual(self.policy.minimum_amount, 100.0, "nothing written")
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestDunningLevelChecks(DunningCommon):
+    """Levels are checked on their own records: delays within bounds and strictly increasing,
+    fees not negative, a policy never left without levels."""
+
+    def test_delays_out_of_bounds_are_refused(self):
+        level = self.levels[2]
+        for delay in (-10000, 1000000, -31, 366):
+            with (
+                self.subTest(delay=delay),
+                self.assertRefused(
+                    ValidationError,
+                    "The delay of the dunning level First reminder must be between -30 and 365 days after the due",
+                ),
+            ):
+                level.delay_days = delay
+        self.assertEqual(level.delay_days, 7, "nothing written")
+        with self.assertRefused(ValidationError, "between -30 and 365 days"):
+            self.env["credit.dunning.level"].create(
+                {"policy_id": self.policy.id, "name": "Too early", "delay_days": -60, "send_email": False}
+            )
+        with self.assertRefused(ValidationError, "between -30 and 365 days"):
+            self.policy.write({"level_ids": [Command.update(self.levels[-1].id, {"delay_days": 400})]})
+        self.assertEqual(self.policy.level_ids.mapped("delay_days"), [-3, 0, 7, 15, 30], "nothing written")
+        # the bounds themselves are fine
+        self.levels[0].delay_days = -30
+        self.levels[-1].delay_days = 365
+        self.assertEqual(self.policy._levels_by_rank().mapped("delay_days"), [-30, 0, 7, 15, 365])
+        # a run does not dun items that are not due yet for months
+        self.invoice_due(self.customer, 100.0, 60)
+        self.assertFalse(self.preview().communication_ids)
+
+    def test_levels_strictly_increasing_and_fees_not_negative(self):
+        with self.assertRefused(
+            ValidationError, "Two levels of the dunning policy Standard dunning have the same delay"
+        ):
+            self.levels[2].delay_days = 15
+        with self.assertRefused(ValidationError, "have the same delay"):
+            self.env["credit.dunning.level"].create(
+                {"policy_id": self.policy.id, "name": "Twin", "delay_days": 30, "send_email": False}
+            )
+        with self.assertRefused(ValidationError, "The fee of the dunning level Final notice cannot be negative"):
+            self.levels[-1].fee_fixed = -5.0
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self.policy.compensation_amount = -40.0
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self.policy.write({"interest_margin": 0.0, "interest_reference_rate": -1.0})
+        self.assertEqual(
+            (self.levels.mapped("delay_days"), self.levels[-1].fee_fixed, self.policy.compensation_amount),
+            ([-3, 0, 7, 15, 30], 0.0, 40.0),
+            "nothing written",
+        )
+        self.assertEqual(len(self.policy.level_ids), 5)
+
+    def test_policy_never_left_without_levels(self):
+        single = self.env["credit.dunning.policy"].create(
+            {
+                "name": "Single",
+                "company_id": self.company.id,
+                "level_ids": [Command.create({"name": "Only", "delay_days": 5, "send_email": False})],
+            }
+        )
+        only = single.level_ids
+        with self.assertRefused(ValidationError, "The dunning policy Single needs at least one level"):
+            only.unlink()
+        with self.assertRefused(ValidationError, "The dunning policy Single needs at least one level"):
+            only.policy_id = self.policy
+        self.assertEqual((only.exists(), only.policy_id), (only, single), "nothing written")
+        # replacing the levels in one save is fine
+        single.write(
+            {
+                "level_ids": [
+                    Command.delete(only.id),
+                    Command.create({"name": "New", "delay_days": 10, "send_email": False}),
+                ]
+            }
+        )
+        self.assertEqual(single.level_ids.mapped("name"), ["New"])
+        # a policy with more levels can lose one
+        self.levels[0].unlink()
+        self.assertEqual(self.policy.level_ids.mapped("delay_days"), [0, 7, 15, 30])
 
 
 @tagged("post_install", "-at_install", "credit_control")
@@ -482,7 +654,11 @@ class TestDunningPromises(DunningCommon):
         self.pay(invoice, 300.0)
         self.assertFalse(self.communication(self.run_dunning(3), self.customer), "kept: the normal delays apply")
         self.assertEqual(promise.state, "kept")
-        communication = self.communication(self.run_dunning(7), self.customer)
+        self.assertFalse(
+            self.communication(self.run_dunning(7), self.customer),
+            "15 days late, but 7 days only since the first reminder: the levels are 8 days apart",
+        )
+        communication = self.communication(self.run_dunning(8), self.customer)
         self.assertEqual((communication.level_id.name, communication.broken_promise), ("Second reminder", False))
         self.assertEqual(communication.amount_due, 700.0)
 
@@ -498,7 +674,7 @@ class TestDunningPromises(DunningCommon):
         self.assertFalse(self.communication(self.run_dunning(5), self.customer))
         communication = self.communication(self.run_dunning(6), self.customer)
         self.assertTrue(communication.broken_promise)
-        self.assertEqual(communication.level_id.name, "Second reminder")
+        self.assertEqual(communication.level_id.name, "First reminder", "never reminded: the first overdue level")
         self.assertEqual((promise.state, promise.escalation_communication_id), ("broken", communication))
 
     def test_bad_promises_are_refused(self):
@@ -562,7 +738,7 @@ class TestDunningChannels(DunningCommon):
         self.invoice_due(self.customer, 100.0, -15)
         bad_phone = self.new_customer("Bad Phone", phone="12345", country_id=self.france.id)
         self.invoice_due(bad_phone, 100.0, -15)
-        run = self.run_dunning()
+        run = self.run_schedule(-8, 0)  # first reminder 7 days late, the second one 8 days later
         communication = self.communication(run, self.customer)
         self.assertEqual(communication.phone_e164, "+33123456789")
         activity = communication.activity_id
@@ -602,7 +778,8 @@ class TestDunningChannels(DunningCommon):
     def test_final_notice_letter_and_credit_manager(self):
         self.policy.credit_manager_id = self.credit_manager
         self.invoice_due(self.customer, 100.0, -30)
-        communication = self.communication(self.run_dunning(), self.customer)
+        communication = self.communication(self.run_schedule(-23, -15, 0), self.customer)
+        self.assertEqual(communication.level_id.name, "Final notice")
         self.assertEqual(communication.channels, "Email, Letter, Phone call")
         self.assertEqual(communication.activity_id.user_id, self.credit_manager)
         self.assertTrue(communication.letter_attachment_id.name.startswith("Letter - Acme Retail"))
@@ -632,6 +809,49 @@ class TestDunningChannels(DunningCommon):
         self.assertIn("200.00\xa0€", body)
         self.assertIn("$\xa0100.00", body)
 
+    def test_totals_in_the_currency_of_the_items(self):
+        eur = self.setup_other_currency("EUR")  # 2 EUR = 1 USD, the company currency
+        self.levels[2].sms_text = "%(company)s: %(amount)s overdue."
+        self.invoice_due(self.customer, 700.0, -10, currency=eur)
+        self.invoice_due(self.customer, 500.0, -9, currency=eur)
+        both = self.new_customer("Two Currencies")
+        self.invoice_due(both, 200.0, -10, currency=eur)
+        self.invoice_due(both, 100.0, -10)
+        run = self.run_dunning()
+        communication = self.communication(run, self.customer)
+        self.assertEqual(communication.amount_due, 600.0, "in company currency for the run's figures")
+        body = str(self.mails_of(self.customer).body_html)
+        self.assertIn("700.00\xa0€", body)
+        self.assertIn("Total due: <strong>1,200.00\xa0€</strong>", body)
+        self.assertNotIn("600.00", body)
+        self.assertEqual(communication.sms_text, "%s: 1,200.00\xa0€ overdue." % self.company.name)
+        # owing in two currencies: one total per currency
+        other = self.communication(run, both)
+        body = str(self.mails_of(both).body_html)
+        self.assertIn("Total due: <strong>$\xa0100.00</strong>", body)
+        self.assertIn("Total due: <strong>200.00\xa0€</strong>", body)
+        self.assertEqual(other.sms_text, "%s: 200.00\xa0€, $\xa0100.00 overdue." % self.company.name)
+        # the letter and the statement: per currency too
+        letter = self.env["report.credit_control.report_credit_dunning_letter"]._get_report_values(
+            (communication | other).ids
+        )
+        totals = {
+            comm_id: [(currency.name, len(lines), total) for currency, lines, total in groups]
+            for comm_id, groups in letter["dunned_groups"].items()
+        }
+        self.assertEqual(
+            totals, {communication.id: [("EUR", 2, 1200.0)], other.id: [("EUR", 1, 200.0), ("USD", 1, 100.0)]}
+        )
+        statement = {currency.name: total for currency, _items, total in letter["statement_groups"][communication.id]}
+        self.assertEqual(statement, {"EUR": 1200.0})
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("credit_control.action_report_credit_dunning_letter", communication.ids)[0]
+            .decode()
+        )
+        self.assertIn('<span class="oe_currency_value">1,200.00</span>\xa0€', html)
+        self.assertNotIn("600.00", html)
+
 
 @tagged("post_install", "-at_install", "credit_control")
 class TestDunningPdf(DunningCommon, HttpCase):
@@ -643,8 +863,9 @@ class TestDunningPdf(DunningCommon, HttpCase):
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
             self.skipTest("wkhtmltopdf is not installed or not working: the PDF cannot be rendered here")
         other = self.new_customer("Beta Stores")
-        self.invoice_due(self.customer, 100.0, -10)
         self.invoice_due(other, 250.0, -31)
+        self.run_schedule(-24, -16)  # the first and second reminders, before the final notice
+        self.invoice_due(self.customer, 100.0, -10)
         run = self.preview()
         report_class = self.registry["ir.actions.report"]
         run_wkhtmltopdf = report_class._run_wkhtmltopdf
@@ -656,7 +877,7 @@ class TestDunningPdf(DunningCommon, HttpCase):
 
         with patch.object(report_class, "_run_wkhtmltopdf", counted):
             run.with_user(self.accountant).with_context(force_report_rendering=True).action_send()
-        statements = self.mails_of(self.customer | other).attachment_ids
+        statements = run.communication_ids.mail_id.attachment_ids
         self.assertEqual(len(statements), 2, "one statement per customer")
         for attachment in statements:
             self.assertTrue(attachment.name.endswith(".pdf"))
@@ -677,13 +898,14 @@ class TestDunningConsequences(DunningCommon):
 
     def test_fees_and_interest_proposed_as_draft_invoice(self):
         invoice = self.invoice_due(self.customer, 1000.0, -30)
-        off = self.communication(self.run_dunning(), self.customer)
+        self.levels[-1].fee_fixed = 10.0
+        off = self.communication(self.run_schedule(-23, -15, 0), self.customer)
+        self.assertEqual(off.level_id.name, "Final notice")
         self.assertFalse(off.fee_move_id, "off by default")
         self.policy.write({"charge_fees": True, "interest_reference_rate": 2.15})
-        self.levels[-1].fee_fixed = 10.0
         other = self.new_customer("Beta Stores")
         late = self.invoice_due(other, 1000.0, -30)
-        communication = self.communication(self.run_dunning(), other)
+        communication = self.communication(self.run_schedule(-23, -15, 0), other)
         fees = communication.fee_move_id
         self.assertEqual(fees.state, "draft", "proposed, never posted")
         self.assertEqual(fees.move_type, "out_invoice")
@@ -706,12 +928,12 @@ class TestDunningConsequences(DunningCommon):
     def test_hold_from_final_notice_until_paid(self):
         self.company.credit_overdue_check = False
         invoice = self.invoice_due(self.customer, 300.0, -20)
-        self.run_dunning()
+        self.invoice_due(self.customer, 200.0, -30)
+        self.run_schedule(-23, -15)
         order = self.create_order(self.customer, 10.0)
         self.confirm_as(self.salesman, order)
         self.assertEqual(order.state, "sale", "second reminder: no hold")
-        self.invoice_due(self.customer, 200.0, -30)
-        run = self.run_dunning(1)
+        run = self.run_dunning()
         self.assertEqual(self.communication(run, self.customer).level_id.name, "Final notice")
         alert = self.env["credit.alert"].search([("partner_id", "=", self.customer.id), ("alert_type", "=", "dunning")])
         self.assertIn("its orders are held", alert.message)
@@ -726,7 +948,7 @@ class TestDunningConsequences(DunningCommon):
         final_items = self.communication(run, self.customer).line_ids.filtered(lambda line: line.level_rank == 5)
         self.pay(final_items.move_id, 200.0)
         self.env.invalidate_all()
-        self.assertEqual(self.customer.credit_dunning_level_id.name, "Second reminder")
+        self.assertEqual(self.customer.credit_dunning_level_id.name, "First reminder")
         order = self.create_order(self.customer, 10.0)
         self.confirm_as(self.salesman, order)
         self.assertEqual(order.state, "sale")
@@ -749,7 +971,9 @@ class TestDunningConsequences(DunningCommon):
         run_2 = self.run_dunning(company=company_2)
         self.assertEqual(run_2.company_id, company_2)
         communication_2 = self.communication(run_2, self.customer)
-        self.assertEqual((communication_2.line_ids.move_id, communication_2.level_id.name), (invoice_2, "Final notice"))
+        self.assertEqual(
+            (communication_2.line_ids.move_id, communication_2.level_id.name), (invoice_2, "First reminder")
+        )
         self.assertEqual(communication_2.policy_id.company_id, company_2, "the other company's own default policy")
         visible = self.env["credit.dunning.run"].with_user(accountant_1).search([("id", "in", (run_1 | run_2).ids)])
         self.assertEqual(visible, run_1)
@@ -757,7 +981,7 @@ class TestDunningConsequences(DunningCommon):
             self.env["credit.dunning.communication"]._dunning_levels_reached(
                 [self.customer.id], company_2.id, self.today
             ),
-            {self.customer.id: 5},
+            {self.customer.id: 3},
         )
 
     def test_salesperson_cannot_run_dunning(self):
@@ -781,7 +1005,7 @@ class TestDunningConsequences(DunningCommon):
         self.assertEqual(run.with_user(credit_user).sent_count, 1)
         with self.assertRaises(AccessError):
             self.env["credit.dunning.wizard"].with_user(credit_user).create({"company_id": self.company.id})
-        manager_run = self.run_dunning(5, user=self.credit_manager)
+        manager_run = self.run_dunning(8, user=self.credit_manager)
         self.assertEqual((manager_run.state, manager_run.sent_count), ("done", 1))
         with self.assertRaisesText(UserError, "cannot be dated in the future"):
             self.env["credit.dunning.wizard"].with_user(self.accountant).create(

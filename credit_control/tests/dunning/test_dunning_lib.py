@@ -13,6 +13,7 @@ from ...lib.dunning import (
     late_interest,
     next_level_rank,
     promise_state,
+    reached_rank,
     render_text,
 )
 
@@ -34,20 +35,30 @@ class TestDunningLib(BaseCase):
                 sent = rank
         self.assertEqual(history, [(-3, 1), (0, 2), (7, 3), (15, 4), (30, 5)])
 
-    def test_catch_up_jumps_to_the_level_deserved(self):
-        self.assertEqual(next_level_rank(STANDARD, 20, 0), 4, "20 days late, never dunned: second reminder")
+    def test_catch_up_one_level_at_a_time(self):
+        # 20 days late, never dunned: the reminders before the due date are skipped, then one level at a time
+        self.assertEqual(next_level_rank(STANDARD, 20, 0), 3, "found overdue: the first level after the due date")
+        self.assertEqual(reached_rank(STANDARD, 20), 4, "although overdue beyond the second reminder")
+        self.assertEqual(next_level_rank(STANDARD, 20, 3, days_since_last=7), None, "15 - 7 = 8 days apart")
+        self.assertEqual(next_level_rank(STANDARD, 20, 3, days_since_last=8), 4)
+        self.assertEqual(next_level_rank(STANDARD, 60, 4, days_since_last=14), None, "30 - 15 = 15 days apart")
+        self.assertEqual(next_level_rank(STANDARD, 60, 4, days_since_last=15), 5)
         self.assertEqual(next_level_rank(STANDARD, 20, 4), None, "already sent")
         self.assertEqual(next_level_rank(STANDARD, 100, 5), None, "after the last level nothing more")
         self.assertEqual(next_level_rank(STANDARD, -4, 0), None, "too early for the friendly reminder")
+        self.assertEqual(next_level_rank(STANDARD, -2, 0), 1, "the friendly reminder before the due date")
+        self.assertEqual(next_level_rank(STANDARD, 3, 0), 2, "due 3 days ago: the due date reminder")
+        self.assertEqual(next_level_rank(STANDARD, 10, 1, days_since_last=13), 3, "the due date reminder skipped")
+        self.assertEqual(next_level_rank([20, 40], 60, 0), 1, "levels after the due date are never skipped")
         self.assertEqual(next_level_rank([], 10, 0), None)
 
     def test_broken_promise_escalates_once_a_level(self):
         # 8 days late, first reminder sent: the next level is due only on day 15, a broken promise
         # moves on at once
         self.assertEqual(next_level_rank(STANDARD, 8, 3), None)
-        self.assertEqual(next_level_rank(STANDARD, 8, 3, broken_promise=True), 4)
-        # when the delays give more, they win
-        self.assertEqual(next_level_rank(STANDARD, 31, 2, broken_promise=True), 5)
+        self.assertEqual(next_level_rank(STANDARD, 8, 3, broken_promise=True, days_since_last=1), 4)
+        # one level, even when the delays would give more
+        self.assertEqual(next_level_rank(STANDARD, 31, 3, broken_promise=True), 4)
         self.assertEqual(next_level_rank(STANDARD, 40, 5, broken_promise=True), None, "no level beyond the last")
 
     def test_communication_at_highest_level(self):
