@@ -35,7 +35,8 @@ test:
 # without it, to compare). Not part of make test: about an hour on 2 cores.
 ODOO_SUITES ?= /sale,/sale_management,/account
 test-odoo:
-	@TEST_TAGS="$(ODOO_SUITES)" TEST_GATES=0 TEST_DB=credit_control_odoo_suites \
+	@TEST_TAGS="$(ODOO_SUITES)" TEST_GATES=0 TEST_DB=credit_control_odoo_suites TEST_LOG=$(CURDIR)/.data/log/test-odoo.log \
+	    QUALITY_RESULTS=$(CURDIR)/.data/log/quality-odoo.txt \
 	    TEST_INSTALL="$(if $(WITHOUT),sale_management$(comma)account,credit_control)" bash tools/test.sh $(ODOO_ARGS)
 
 i18n:

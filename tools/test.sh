@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 TEST_TAGS="${TEST_TAGS:-/$CC_MODULE}"
 TEST_DB="${TEST_DB:-credit_control_test}"
-TEST_LOG="$CC_LOG_DIR/test.log"
+TEST_LOG="${TEST_LOG:-$CC_LOG_DIR/test.log}"
 T_START=$SECONDS
 
 # Browser tours (HttpCase) are silently skipped by Odoo without a Chrome binary or websocket-client.
@@ -51,7 +51,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-QUALITY_RESULTS="$CC_LOG_DIR/quality.txt"
+QUALITY_RESULTS="${QUALITY_RESULTS:-$CC_LOG_DIR/quality.txt}"
 mkdir -p "$CC_LOG_DIR"
 # TEST_INSTALL: the modules installed in the test database (default: the addon). make test-odoo
 # runs Odoo's own suites with the addon installed, or without it (TEST_INSTALL=sale_management,account),
@@ -69,7 +69,7 @@ cc_db_drop "$TEST_DB"
 cc_odoo_cmd
 HTTP_PORT="${TEST_HTTP_PORT:-$(cc_free_port)}"
 
-cc_log "Running tests: database $TEST_DB, --test-tags $TEST_TAGS, http port $HTTP_PORT (log: .data/log/test.log)"
+cc_log "Running tests: database $TEST_DB, --test-tags $TEST_TAGS, http port $HTTP_PORT (log: $TEST_LOG)"
 T_ODOO=$SECONDS
 set +e
 "${CC_ODOO[@]}" -d "$TEST_DB" -i "$TEST_INSTALL" \

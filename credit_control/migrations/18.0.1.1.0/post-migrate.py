@@ -3,6 +3,8 @@ they become ``credit.promise`` records (open while not due, settled by the next 
 
 import logging
 
+from odoo import SUPERUSER_ID, api
+
 _logger = logging.getLogger(__name__)
 
 
@@ -44,3 +46,10 @@ def migrate(cr, version):
             """
         )
         _logger.info("credit_control: %s customer promises to pay kept as records", cr.rowcount)
+    # The dunning email shows one total per currency of its lines: the shipped template (in a
+    # noupdate block) is reset to the new text.
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    template = env.ref("credit_control.mail_template_credit_dunning", raise_if_not_found=False)
+    if template:
+        template.reset_template()
+        _logger.info("credit_control: dunning email template reset to its per-currency totals")

@@ -22,6 +22,8 @@ def migrate(cr, version):
     )
     _logger.info("credit_control: %s views dropped, loaded again from the new files", cr.rowcount)
     cr.execute("DELETE FROM ir_model_data WHERE module = 'credit_control' AND model = 'ir.ui.view'")
+    # Level delays are checked in Python with a clear message; the database constraint goes.
+    cr.execute("ALTER TABLE IF EXISTS credit_dunning_level DROP CONSTRAINT IF EXISTS credit_dunning_level_delay_unique")
     # The default scorecard and dunning policy become company fields: filled before anything
     # asks for a company's default (which would create a new standard one).
     for table, company_field in (
