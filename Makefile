@@ -34,9 +34,10 @@ test:
 # Odoo's own suites with credit_control installed at its defaults (WITHOUT=1: the same suites
 # without it, to compare). Not part of make test: about an hour on 2 cores.
 ODOO_SUITES ?= /sale,/sale_management,/account
+ODOO_RUN ?= odoo$(if $(WITHOUT),-without,)
 test-odoo:
-	@TEST_TAGS="$(ODOO_SUITES)" TEST_GATES=0 TEST_DB=credit_control_odoo_suites TEST_LOG=$(CURDIR)/.data/log/test-odoo.log \
-	    QUALITY_RESULTS=$(CURDIR)/.data/log/quality-odoo.txt \
+	@TEST_TAGS="$(ODOO_SUITES)" TEST_GATES=0 TEST_DB=credit_control_$(subst -,_,$(ODOO_RUN)) \
+	    TEST_LOG=$(CURDIR)/.data/log/test-$(ODOO_RUN).log QUALITY_RESULTS=$(CURDIR)/.data/log/quality-$(ODOO_RUN).txt \
 	    TEST_INSTALL="$(if $(WITHOUT),sale_management$(comma)account,credit_control)" bash tools/test.sh $(ODOO_ARGS)
 
 i18n:

@@ -51,5 +51,7 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     template = env.ref("credit_control.mail_template_credit_dunning", raise_if_not_found=False)
     if template:
+        # the file moved into the dunning package; the template in a noupdate block still names the old one
+        template.template_fs = "credit_control/data/dunning/credit_dunning_data.xml"
         template.reset_template()
         _logger.info("credit_control: dunning email template reset to its per-currency totals")

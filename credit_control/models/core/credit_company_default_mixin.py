@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class CreditCompanyDefaultMixin(models.AbstractModel):
-    """A record that can be its company's default one, kept on the company (as sale_management
+    """A record of one company that can be its company's default one, kept on the company (as sale_management
     keeps the default quotation template): ``res.company.<_company_default_field>``.
 
     ``is_default`` reads and sets that company field and can be searched on.
@@ -12,6 +12,9 @@ class CreditCompanyDefaultMixin(models.AbstractModel):
     _description = "Company Default Record"
     _company_default_field = None
 
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
         string="Default",
         compute="_compute_is_default",

@@ -29,9 +29,6 @@ class CreditDunningPolicy(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
         help="The policy of every customer of the company that has no policy of its own "
         "(the company's default dunning policy, also set in the settings)."

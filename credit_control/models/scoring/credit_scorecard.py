@@ -50,9 +50,6 @@ class CreditScorecard(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
         help="The scorecard the daily scoring uses for this company (the company's Default Scorecard)."
     )
