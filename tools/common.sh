@@ -454,6 +454,15 @@ cc_pg_initdb() {
     echo "include_if_exists = 'credit_control.conf'" >> "$CC_PGDATA/postgresql.conf"
 }
 
+# Stops the private cluster at exit if this script started it and nobody else uses it
+# (make test, make i18n: trap cc_pg_cleanup EXIT).
+cc_pg_cleanup() {
+    if [ "${CC_PG_STARTED:-0}" = 1 ]; then
+        CC_PG_STARTED=0
+        cc_pg_stop_if_idle
+    fi
+}
+
 # Starts the private cluster (creating it if needed). Sets CC_PG_STARTED=1 when this call started it.
 cc_pg_start() {
     CC_PG_STARTED=0

@@ -14,13 +14,7 @@ I18N_LOG="$CC_LOG_DIR/i18n-install.log"
 
 cc_setup_all
 CC_PG_STARTED=0
-cleanup() {
-    if [ "$CC_PG_STARTED" = 1 ]; then
-        CC_PG_STARTED=0
-        cc_pg_stop_if_idle
-    fi
-}
-trap cleanup EXIT
+trap cc_pg_cleanup EXIT
 
 cc_pg_start
 cc_db_drop "$I18N_DB"

@@ -41,13 +41,7 @@ cc_setup_all
 ensure_browser
 
 CC_PG_STARTED=0
-cleanup() {
-    if [ "$CC_PG_STARTED" = 1 ]; then
-        CC_PG_STARTED=0
-        cc_pg_stop_if_idle
-    fi
-}
-trap cleanup EXIT
+trap cc_pg_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -94,7 +88,7 @@ if [ "$TEST_GATES" = 1 ]; then
 fi
 
 # Stop the cluster now, so that the summary below stays the last line of output.
-cleanup
+cc_pg_cleanup
 
 cc_log "odoo-bin exited with code $ODOO_RC after ${ODOO_SECS} s (total $((SECONDS - T_START)) s)"
 set +e

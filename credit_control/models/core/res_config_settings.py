@@ -19,11 +19,13 @@ class ResConfigSettings(models.TransientModel):
     @api.model_create_multi
     def create(self, vals_list):
         if self._is_credit_manager_only():
+            # only the credit settings, written as superuser: a credit manager cannot write companies
             allowed = set(self._get_credit_settings_fields())
             vals_list = [
                 {name: value for name, value in vals.items() if name in allowed or name == "company_id"}
                 for vals in vals_list
             ]
+            return super(ResConfigSettings, self.sudo()).create(vals_list).with_env(self.env)
         return super().create(vals_list)
 
     def execute(self):

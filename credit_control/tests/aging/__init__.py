@@ -1,1 +1,1 @@
-from . import test_aging
+from . import test_aging, test_aging_lib

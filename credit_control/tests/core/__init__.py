@@ -3,6 +3,8 @@ from . import (
     test_credit_alert,
     test_credit_hold,
     test_credit_limit,
+    test_defaults,
+    test_enforcement,
     test_exposure,
     test_limits_lib,
     test_multi_company,
