@@ -16,6 +16,11 @@ class ResConfigSettings(models.TransientModel):
     )
     credit_no_limit_policy = fields.Selection(related="company_id.credit_no_limit_policy", readonly=False)
 
+    def _compute_display_name(self):
+        # as Odoo's, but the action's name is read as superuser: a credit manager reads no actions
+        action = self.env["ir.actions.act_window"].sudo().search([("res_model", "=", self._name)], limit=1)
+        self.display_name = action.name or self._name
+
     @api.model_create_multi
     def create(self, vals_list):
         if self._is_credit_manager_only():

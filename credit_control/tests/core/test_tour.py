@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..common import CreditControlCommon
 
@@ -22,3 +22,16 @@ class TestCreditHoldTour(CreditControlCommon, HttpCase):
         self.assertEqual(hold.state, "released")
         self.assertEqual(hold.decided_by_id, self.credit_manager)
         self.assertEqual(hold.decision_reason, "Deposit received by wire")
+
+    def test_credit_manager_switches_holds_on_in_the_settings(self):
+        self.company.credit_hold_enabled = False
+        manager = new_test_user(
+            self.env, login="settings_credit_manager", groups="base.group_user,credit_control.group_credit_manager"
+        )
+        self.assertFalse(manager._is_admin())
+        self.start_tour(
+            "/odoo/action-credit_control.action_credit_control_settings",
+            "credit_control_settings_tour",
+            login=manager.login,
+        )
+        self.assertTrue(self.company.credit_hold_enabled)

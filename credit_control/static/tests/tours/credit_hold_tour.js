@@ -63,3 +63,22 @@ registry.category("web_tour.tours").add("credit_control_release_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_control_settings_tour", {
+    steps: () => [
+        {
+            content: "A credit manager who is no administrator opens the credit settings",
+            trigger: "#credit_hold_enabled input[type='checkbox']:not(:checked)",
+            run: "click",
+        },
+        {
+            content: "Save the settings",
+            trigger: "button.o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved: credit holds are on and nothing is left to save",
+            trigger: "body:not(:has(.o_form_dirty)) #credit_hold_enabled input[type='checkbox']:checked",
+        },
+    ],
+});
