@@ -20,6 +20,8 @@ class CreditAlert(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # above this number of new alerts of a company at once, alerts are logged, not notified
+    _notify_limit = 50
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
@@ -111,9 +113,11 @@ class CreditAlert(models.Model):
             return self.browse()
         partners = self.env["res.partner"].browse({vals["partner_id"] for vals in new_vals})
         salesperson = {partner.id: partner.user_id.id for partner in partners}
-        alerts = self.create([dict(vals, user_id=salesperson.get(vals["partner_id"]) or False) for vals in new_vals])
-        alerts._notify_responsible()
-        return alerts
+        alerts = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+            [dict(vals, user_id=salesperson.get(vals["partner_id"]) or False) for vals in new_vals]
+        )
+        alerts.with_env(self.env)._notify_responsible()
+        return alerts.with_env(self.env)
 
     def _existing_event_keys(self, keys):
         """The (company, partner, type, key) tuples among ``keys`` that already raised an alert."""
@@ -128,14 +132,25 @@ class CreditAlert(models.Model):
         return set(self.env.cr.fetchall())
 
     def _notify_responsible(self):
-        """Post each alert to the customer's salesperson and the company's credit managers."""
+        """Make the customer's salesperson and the company's credit managers follow the alerts
+        and tell them.
+
+        Followers are added per group of alerts with the same recipients (a few queries for
+        any number). Up to ``_notify_limit`` alerts of a company, each is posted and notifies
+        its followers; beyond (a first scoring over a whole book raises the alerts of every
+        customer's state), each gets a note in its chatter without notifications, so nobody's
+        inbox is flooded and the alerts are still listed and followed.
+        """
         for company, alerts in self.grouped("company_id").items():
-            company_managers = company._get_credit_managers()
-            for alert in alerts:
-                recipients = (company_managers | alert.user_id).partner_id
-                alert.message_subscribe(partner_ids=recipients.ids)
-                alert.message_post(
-                    body=alert.message or alert.name,
-                    subject=alert.name,
-                    subtype_xmlid="credit_control.mt_credit_alert",
-                )
+            managers = company._get_credit_managers().partner_id
+            for salesperson, group in alerts.grouped("user_id").items():
+                group.message_subscribe(partner_ids=(managers | salesperson.partner_id).ids)
+            if len(alerts) <= self._notify_limit:
+                for alert in alerts:
+                    alert.message_post(
+                        body=alert.message or alert.name,
+                        subject=alert.name,
+                        subtype_xmlid="credit_control.mt_credit_alert",
+                    )
+            else:
+                alerts._message_log_batch({alert.id: alert.message or alert.name for alert in alerts})

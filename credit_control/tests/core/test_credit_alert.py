@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -68,3 +70,29 @@ class TestCreditAlert(CreditControlCommon):
         self.assertEqual(mine.state, "acknowledged")
         mine.with_user(self.credit_manager).action_reopen()
         self.assertEqual((mine.state, mine.acknowledged_by_id.id), ("new", False))
+
+    def test_many_alerts_at_once_are_logged_not_notified(self):
+        """A first scoring over a whole book raises many alerts: followed and logged, no inbox flood."""
+        partners = self.env["res.partner"].create(
+            [{"name": "Book %s" % index, "is_company": True, "user_id": self.salesman.id} for index in range(4)]
+        )
+        notifications = self.env["mail.notification"].search_count([])
+        with patch.object(type(self.env["credit.alert"]), "_notify_limit", 3):
+            alerts = self.env["credit.alert"]._raise_alerts(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "alert_type": "new_overdue",
+                        "event_key": "new_overdue:2026-01-01",
+                        "message": "An item is overdue (%s)." % partner.name,
+                    }
+                    for partner in partners
+                ]
+            )
+        self.assertEqual(len(alerts), 4)
+        self.assertEqual(self.env["mail.notification"].search_count([]), notifications, "nobody is notified")
+        for alert, partner in zip(alerts.sorted("id"), partners, strict=True):
+            self.assertIn(self.credit_manager.partner_id, alert.message_follower_ids.partner_id)
+            self.assertIn(self.salesman.partner_id, alert.message_follower_ids.partner_id)
+            self.assertTrue(alert.message_ids.filtered(lambda m, p=partner: p.name in (m.body or "")))
