@@ -110,14 +110,13 @@ class SaleOrder(models.Model):
         orders = super().create(vals_list)
         created_confirmed = orders.filtered(lambda order: order.state == "sale")
         if created_confirmed:
-            created_confirmed._credit_ensure_allowed(created_confirmed._credit_orders_to_check(states=("sale",)))
+            created_confirmed._credit_orders_to_check(states=("sale",))._credit_ensure_allowed()
         return orders
 
     def write(self, vals):
         if vals.get("state") == "sale":
             to_check = self._credit_orders_to_check() - self._credit_checked_orders()
-            if to_check:
-                to_check._credit_ensure_allowed(to_check)
+            to_check._credit_ensure_allowed()
         before = self._credit_pending_hold_values() if CREDIT_ORDER_FIELDS.intersection(vals) else {}
         result = super().write(vals)
         if before:
@@ -178,15 +177,21 @@ class SaleOrder(models.Model):
     def _credit_mark_checked(self):
         self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
 
-    def _credit_ensure_allowed(self, to_check):
-        """Refuse, with the reasons, to make orders confirmed by a path that cannot put them
-        on hold (writing the state, creating or importing confirmed orders, scripts)."""
-        results = self.env["credit.rule"]._evaluate_orders(to_check, lock=True)
+    def _credit_failure_messages(self, results):
+        """One line per failed order of ``credit.rule._evaluate_orders`` results: the order and its reasons."""
         messages = []
         for order, failures in results.items():
             if failures:
                 reasons = " ".join(failure["message"] for failure in failures)
                 messages.append(_("%(order)s: %(reasons)s", order=order.name, reasons=reasons))
+        return messages
+
+    def _credit_ensure_allowed(self):
+        """Refuse, with the reasons, to make these orders confirmed by a path that cannot put
+        them on hold (writing the state, creating or importing confirmed orders, scripts)."""
+        if not self:
+            return
+        messages = self._credit_failure_messages(self.env["credit.rule"]._evaluate_orders(self, lock=True))
         if messages:
             raise UserError(
                 _(
@@ -195,7 +200,7 @@ class SaleOrder(models.Model):
                     reasons="\n".join(messages),
                 )
             )
-        to_check._credit_mark_checked()
+        self._credit_mark_checked()
 
     def _credit_paid_by_transactions(self):
         self.ensure_one()
@@ -242,7 +247,7 @@ class SaleOrder(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Confirmed orders edited upward
+    # Quotations edited while their hold waits
     # ------------------------------------------------------------------
 
     def _credit_pending_hold_values(self):
@@ -269,6 +274,10 @@ class SaleOrder(models.Model):
             results = self.env["credit.rule"]._evaluate_orders(changed, cumulative=False)
             self.env["credit.hold"]._hold_orders(results, changed=True)
 
+    # ------------------------------------------------------------------
+    # Confirmed orders edited upward
+    # ------------------------------------------------------------------
+
     def _credit_amounts_before_edit(self):
         """Totals of the confirmed orders whose edit must be checked, before the edit."""
         return {
@@ -290,12 +299,7 @@ class SaleOrder(models.Model):
         )
         if not grown:
             return
-        results = self.env["credit.rule"]._evaluate_orders(grown, lock=True)
-        messages = []
-        for order, failures in results.items():
-            if failures:
-                reasons = " ".join(failure["message"] for failure in failures)
-                messages.append(_("%(order)s: %(reasons)s", order=order.name, reasons=reasons))
+        messages = self._credit_failure_messages(self.env["credit.rule"]._evaluate_orders(grown, lock=True))
         if messages:
             raise UserError(
                 _(
