@@ -1,6 +1,8 @@
+import json
+
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..common import CreditControlCommon
 
@@ -110,3 +112,58 @@ class TestEnforcement(CreditControlCommon):
         with self.assertRaisesText(UserError, "changed since credit hold"):
             hold.with_user(self.credit_manager)._release("Looks fine")
         self.assertEqual((hold.state, order.state), ("pending", "draft"))
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestEnforcementOverJsonRpc(CreditControlCommon, HttpCase):
+    """The side doors as an integrator tries them: a salesperson's JSON-RPC calls, also in Chinese."""
+
+    def call(self, method, args, kwargs=None):
+        """The JSON-RPC answer of ``sale.order.<method>``: its result, or the error a client gets."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"model": "sale.order", "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+        response = self.url_open(
+            "/web/dataset/call_kw/sale.order/%s" % method,
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    def assertRefused(self, answer, text):
+        self.assertIn("error", answer, "the call was refused")
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.UserError")
+        self.assertIn(text, answer["error"]["data"]["message"])
+
+    def test_salesperson_rpc_write_create_and_import(self):
+        self.authenticate(self.salesman.login, self.salesman.login)
+        order = self.create_order(self.customer, 1500.0)
+        self.assertRefused(self.call("write", [order.ids, {"state": "sale"}]), "cannot be confirmed this way")
+        line = {"product_id": self.product.id, "price_unit": 2500.0}
+        vals = {"partner_id": self.customer.id, "state": "sale", "order_line": [Command.create(line)]}
+        self.assertRefused(self.call("create", [[vals]]), "exceeds the credit limit")
+        result = self.call(
+            "load",
+            [
+                ["partner_id/.id", "state", "order_line/product_id/.id", "order_line/price_unit"],
+                [[str(self.customer.id), "sale", str(self.product.id), "2500"]],
+            ],
+        )
+        self.assertFalse(result["result"]["ids"])
+        self.assertIn("exceeds the credit limit", " ".join(m["message"] for m in result["result"]["messages"]))
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(self.env["sale.order"].search([("partner_id", "=", self.customer.id), ("state", "=", "sale")]))
+
+    def test_refusal_is_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
+        self.salesman.lang = "zh_CN"
+        self.authenticate(self.salesman.login, self.salesman.login)
+        order = self.create_order(self.customer, 1500.0)
+        answer = self.call("write", [order.ids, {"state": "sale"}], {"context": {"lang": "zh_CN"}})
+        self.assertRefused(answer, "不能以此方式确认")
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
