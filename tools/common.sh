@@ -587,11 +587,31 @@ except OSError:
 PY
 }
 
+# Installs the OCA addons of requirements-oca.txt into the virtualenv (wheels, --no-deps), again
+# only when that file changes: its own stamp, so adding an addon never rebuilds the virtualenv.
+cc_setup_oca_addons() {
+    local req="$REPO_ROOT/requirements-oca.txt" stamp_file="$CC_VENV/.credit_control-oca-stamp" want
+    [ -f "$req" ] || return 0
+    want="$(sha256sum < "$req" | cut -d' ' -f1)"
+    [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ] && return 0
+    local lock="$CC_CACHE_DIR/.venv.lock"
+    exec 9>"$lock"
+    if command -v flock >/dev/null 2>&1; then flock 9; fi
+    if ! [ -f "$stamp_file" ] || [ "$(cat "$stamp_file")" != "$want" ]; then
+        cc_log "Installing the OCA addons of requirements-oca.txt into $CC_VENV"
+        "$CC_VENV/bin/python" -m pip install -qq --progress-bar off --no-deps -r "$req" \
+            || { exec 9>&-; cc_die "pip could not install the OCA addons of $req (see the errors above)"; }
+        echo "$want" > "$stamp_file"
+    fi
+    exec 9>&-
+}
+
 # The common first steps of demo and test.
 cc_setup_all() {
     cc_find_odoo
     cc_check_addon
     cc_setup_venv
+    cc_setup_oca_addons
     cc_ensure_wkhtmltopdf
     cc_pg_init_vars
 }

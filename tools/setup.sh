@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 cc_find_odoo
 cc_setup_venv
+cc_setup_oca_addons
 cc_ensure_wkhtmltopdf
 cc_pg_init_vars
 cc_log "Setup done: Odoo $ODOO_SRC, virtualenv $CC_VENV"
