@@ -1,7 +1,7 @@
 {
     "name": "Credit Control",
     "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning and registry data",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",
     "website": "https://github.com/credit-control/credit_control",
@@ -19,6 +19,7 @@
         "data/core/mail_message_subtype_data.xml",
         "views/core/credit_hold_decision_views.xml",
         "views/core/credit_hold_views.xml",
+        "views/core/credit_rule_setting_views.xml",
         "views/core/credit_alert_views.xml",
         "views/core/res_partner_views.xml",
         "views/core/sale_order_views.xml",

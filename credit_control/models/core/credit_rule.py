@@ -5,7 +5,6 @@ from odoo.tools.misc import formatLang
 
 from ...lib.limits import days_past_due, is_unlimited, limit_excess, overdue_breached
 
-ORDER_FIELDS = ["company_id", "partner_invoice_id", "state", "amount_total", "currency_rate", "currency_id"]
 PARTNER_FIELDS = [
     "commercial_partner_id",
     "credit_limit",
@@ -13,6 +12,7 @@ PARTNER_FIELDS = [
     "credit_limit_temp_expiry",
     "credit_hold",
     "credit_blacklisted",
+    "category_id",
 ]
 COMPANY_FIELDS = [
     "currency_id",
@@ -24,24 +24,55 @@ COMPANY_FIELDS = [
 
 
 class CreditCheck:
-    """What one rule needs to judge one order: the order, its customer, the figures and the
-    facts the features gathered for the customer (``_get_facts``)."""
+    """What one rule needs to judge one document (an order, an invoice, a delivery): the
+    document, its customer, the figures, the facts the features gathered for the customer
+    (``_get_facts``) and the company's settings of the rules (``credit.rule.setting``)."""
 
-    __slots__ = ("order", "partner", "company", "figures", "facts", "order_amount", "pending_amount", "today")
+    __slots__ = (
+        "document",
+        "partner",
+        "company",
+        "figures",
+        "facts",
+        "order_amount",
+        "pending_amount",
+        "today",
+        "payment_days",
+        "checkpoint",
+    )
 
-    def __init__(self, order, partner, company, figures, facts, order_amount, pending_amount, today):
-        self.order = order
+    def __init__(
+        self,
+        document,
+        partner,
+        company,
+        figures,
+        facts,
+        order_amount,
+        pending_amount,
+        today,
+        payment_days=None,
+        checkpoint="order",
+    ):
+        self.document = document
         self.partner = partner
         self.company = company
         self.figures = figures
         self.facts = facts
-        self.order_amount = order_amount
+        self.order_amount = order_amount  # what the document adds to the exposure, company currency
         self.pending_amount = pending_amount
         self.today = today
+        self.payment_days = payment_days  # days of the document's payment terms, None when unknown
+        self.checkpoint = checkpoint
+
+    @property
+    def order(self):
+        """The document judged (named ``order`` since orders were the first checkpoint)."""
+        return self.document
 
     @property
     def exposure(self):
-        """Exposure before this order, counting earlier orders passed in the same call."""
+        """Exposure before this document, counting earlier documents passed in the same call."""
         return self.figures.exposure + self.pending_amount
 
     @property
@@ -50,11 +81,11 @@ class CreditCheck:
 
 
 class CreditRule(models.AbstractModel):
-    """The credit rule set: one method per rule, each judging one order.
+    """The credit rule set: one method per rule, each judging one document.
 
     A rule returns None when the order passes, or a dict with the reason shown to the
     salesperson and the figures behind it. Later features register more rules by
-    extending ``_get_rules``; the confirmation path only ever calls ``_evaluate_orders``.
+    extending ``_get_rules``; every checkpoint only ever calls ``_evaluate_documents``.
     """
 
     _name = "credit.rule"
@@ -117,90 +148,146 @@ class CreditRule(models.AbstractModel):
         }
 
     @api.model
+    def _get_payment_term_days(self, terms):
+        """{document: days its payment terms give at most}, from {document: payment term}: the
+        latest due date of the term's lines for an invoice dated today (None without a term)."""
+        today = fields.Date.context_today(self)
+        days_of = {}
+        for term in {term for term in terms.values() if term}:
+            due_dates = [line._get_due_date(today) for line in term.line_ids]
+            days_of[term] = max((due - today).days for due in due_dates) if due_dates else 0
+        return {document: days_of.get(term) if term else None for document, term in terms.items()}
+
+    @api.model
     def _get_released_orders(self, orders, amounts):
-        """The orders a credit manager's release allows: same customer, and an amount in
+        return self._get_released_documents(orders, amounts)
+
+    @api.model
+    def _get_released_documents(self, documents, amounts):
+        """The documents a credit manager's release allows: same customer, and an amount in
         company currency (``amounts``) no larger than the one the manager saw (one query)."""
-        saved = orders._origin.filtered("id")
+        saved = documents._origin.filtered("id")
         if not saved:
             return set()
+        field = documents._credit_hold_field
         released = {
-            (order.id, partner.id): amount
-            for order, partner, amount in self.env["credit.hold"]
+            (document.id, partner.id): amount
+            for document, partner, amount in self.env["credit.hold"]
             .sudo()
             ._read_group(
-                [("order_id", "in", saved.ids), ("state", "=", "released")],
-                ["order_id", "partner_id"],
+                [(field, "in", saved.ids), ("state", "=", "released")],
+                [field, "partner_id"],
                 ["amount_company:max"],
             )
         }
+        partner_of = documents._credit_get_partners()
         result = set()
-        for order in orders:
-            key = (order._origin.id, order.partner_invoice_id.commercial_partner_id._origin.id)
-            if key in released and order.company_id.currency_id.compare_amounts(amounts[order], released[key]) <= 0:
-                result.add(order)
+        for document in documents:
+            key = (document._origin.id, partner_of[document].id)
+            if (
+                key in released
+                and document.company_id.currency_id.compare_amounts(amounts[document], released[key]) <= 0
+            ):
+                result.add(document)
         return result
 
     @api.model
-    def _evaluate_orders(self, orders, lock=False, cumulative=True):
-        """Judge ``orders`` and return {order: [failure, ...]} (an empty list passes).
+    def _evaluate_orders(self, orders, lock=False, cumulative=True, warnings=None):
+        """Judge sale orders at confirmation (see ``_evaluate_documents``)."""
+        return self._evaluate_documents(orders, lock=lock, cumulative=cumulative, warnings=warnings)
 
-        Figures are read once per company for all the orders' customers. With
-        ``cumulative``, orders of the same customer are judged in id order, each counting
-        the ones that passed before it (confirming several at once). With ``lock``, the
-        customers' rows are locked first (confirmation path).
+    @api.model
+    def _evaluate_documents(self, documents, lock=False, cumulative=True, warnings=None):
+        """Judge ``documents`` and return {document: [failure, ...]} (an empty list passes).
+
+        ``documents`` are records of one model of ``credit.document.mixin`` (orders,
+        invoices, deliveries): it says who the customer is, what the document adds to the
+        exposure and which documents a release or an earlier check lets through. Figures
+        are read once per company for all the documents' customers. With ``cumulative``,
+        documents of the same customer are judged in id order, each counting the ones that
+        passed before it (confirming several at once). With ``lock``, the customers' rows
+        are locked first (the paths that act on the result). Failures of rules set to warn
+        only are not in the result: they go to ``warnings`` ({document: [failure, ...]})
+        when a dict is given.
         """
         results = {}
         exposure_service = self.env["credit.exposure"].sudo()
         today = fields.Date.context_today(self)
-        sudo_orders = orders.sudo()
-        # load only what the rules read: a full sale.order / res.partner row is ~100 columns
-        sudo_orders._origin.fetch(ORDER_FIELDS)
-        for company, company_orders in sudo_orders.grouped("company_id").items():
-            company_orders = company_orders.with_company(company)
+        sudo_documents = documents.sudo()
+        sudo_documents._credit_prefetch()
+        for company, company_documents in sudo_documents.grouped("company_id").items():
+            company_documents = company_documents.with_company(company)
             company.fetch(self._get_company_fields())
-            members = company_orders.partner_invoice_id._origin
-            members.fetch(["commercial_partner_id"])
-            partners = members.commercial_partner_id
+            partner_of = company_documents._credit_get_partners()
+            partners = self.env["res.partner"].sudo().browse({partner.id for partner in partner_of.values()})
             partners.fetch(self._get_partner_fields())
             if lock:
                 exposure_service._lock_partners(partners)
-            saved_orders = company_orders._origin.filtered("id")
             figures = exposure_service.with_company(company)._get_figures(
-                partners, company, exclude_orders=saved_orders, today=today
+                partners, company, today=today, **company_documents._credit_get_figure_exclusions()
             )
             facts = self._get_facts(partners, company, today)
-            amounts = self._get_order_amounts(company_orders)
-            released = self._get_released_orders(company_orders, amounts)
+            settings = self._get_rule_settings(company)
+            amounts = company_documents._credit_get_amounts()
+            passed = company_documents._credit_get_passed(amounts)
+            payment_days = company_documents._credit_get_payment_days()
             pending = defaultdict(float)
-            for order in company_orders.sorted("id"):
-                partner = order.partner_invoice_id.commercial_partner_id._origin
-                if partner.id not in figures or order in released:
-                    failures = []  # no saved customer yet, or released by a credit manager
+            for document in company_documents.sorted("id"):
+                partner = partner_of[document]
+                document_warnings = []
+                if partner.id not in figures or document in passed:
+                    failures = []  # no saved customer yet, or let through by a release or an earlier check
                 else:
                     check = CreditCheck(
-                        order,
+                        document,
                         partner,
                         company,
                         figures[partner.id],
                         facts.get(partner.id, {}),
-                        amounts[order],
+                        amounts[document],
                         pending[partner.id],
                         today,
+                        payment_days.get(document),
+                        document._credit_checkpoint,
                     )
-                    failures = self._run_rules(check)
-                results[order] = failures
+                    failures = []
+                    for failure in self._run_rules(check, settings):
+                        (document_warnings if failure["mode"] == "warn" else failures).append(failure)
+                results[document] = failures
+                if warnings is not None and document_warnings:
+                    warnings[document] = document_warnings
                 if cumulative and not failures:
-                    pending[partner.id] += amounts[order]
+                    pending[partner.id] += amounts[document]
         return results
 
-    def _run_rules(self, check):
+    @api.model
+    def _get_rule_settings(self, company):
+        """{rule code: credit.rule.setting} of ``company``: the rules it warns on only, or limits
+        to some customers (one query; a rule without a setting holds every customer)."""
+        settings = self.env["credit.rule.setting"].sudo().search([("company_id", "=", company.id)])
+        return {setting.rule: setting for setting in settings}
+
+    def _run_rules(self, check, settings=None):
+        """The failures of ``check``, each with its ``mode``: ``hold``, or ``warn`` for a rule the
+        company set to warn only. Rules a setting limits to other customers are skipped."""
         failures = []
+        settings = settings or {}
         for code, label, method in self._get_rules():
+            setting = settings.get(code)
+            if setting and not setting._applies_to(check):
+                continue
             failure = getattr(self, method)(check)
             if failure:
                 params = dict(failure.get("params") or {}, currency_id=check.company.currency_id.id)
                 failures.append(
-                    dict(failure, rule=code, name=label, params=params, message=self._get_reason_message(code, params))
+                    dict(
+                        failure,
+                        rule=code,
+                        name=label,
+                        params=params,
+                        mode=setting.mode if setting else "hold",
+                        message=self._get_reason_message(code, params),
+                    )
                 )
         return failures
 

@@ -12,6 +12,19 @@ class ResCompany(models.Model):
         help="Check every sale order at confirmation and put it on credit hold when the "
         "customer is over its limit, overdue beyond tolerance, on manual hold or blacklisted.",
     )
+    credit_check_order = fields.Boolean(
+        string="Check at Order Confirmation",
+        default=True,
+        help="Put sale orders that break a credit rule on hold when they are confirmed.",
+    )
+    credit_auto_release = fields.Selection(
+        [("release", "Release automatically"), ("notify", "Tell the credit managers")],
+        string="Holds That Pass Again",
+        default="release",
+        required=True,
+        help="When a customer pays, gets a higher limit or leaves a manual hold, its pending holds are "
+        "checked again; those that now pass are released, or the credit managers are told.",
+    )
     credit_overdue_check = fields.Boolean(
         string="Hold Overdue Customers",
         default=True,
@@ -43,6 +56,12 @@ class ResCompany(models.Model):
         for company in self:
             if company.credit_overdue_tolerance_days < 0 or company.credit_overdue_tolerance_amount < 0:
                 raise ValidationError(_("The overdue tolerance of %s cannot be negative.", company.name))
+
+    def _credit_checks_at(self, checkpoint):
+        """Whether the company holds documents at ``checkpoint`` (``order``, and the checkpoints
+        the packages add, each with its ``credit_check_<checkpoint>`` switch)."""
+        self.ensure_one()
+        return self.credit_hold_enabled and bool(self["credit_check_%s" % checkpoint])
 
     def _get_credit_managers(self):
         """The active internal users of the credit manager group who work in this company."""

@@ -9,6 +9,8 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     credit_hold_enabled = fields.Boolean(related="company_id.credit_hold_enabled", readonly=False)
+    credit_check_order = fields.Boolean(related="company_id.credit_check_order", readonly=False)
+    credit_auto_release = fields.Selection(related="company_id.credit_auto_release", readonly=False)
     credit_overdue_check = fields.Boolean(related="company_id.credit_overdue_check", readonly=False)
     credit_overdue_tolerance_days = fields.Integer(related="company_id.credit_overdue_tolerance_days", readonly=False)
     credit_overdue_tolerance_amount = fields.Monetary(

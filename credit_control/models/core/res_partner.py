@@ -193,7 +193,41 @@ class ResPartner(models.Model):
         if changing and self._credit_values_change(vals, changing):
             self._ensure_credit_manager()
             self._ensure_credit_temp_increase(vals)
-        return super().write(vals)
+        loosened = self._credit_loosened_by(vals)
+        result = super().write(vals)
+        if loosened:
+            self._credit_reevaluate_holds(loosened)
+        return result
+
+    def _credit_loosened_by(self, vals):
+        """Why ``vals`` may let the partners' pending holds pass now: a higher limit or
+        temporary increase, a manual hold lifted, a blacklisting removed (empty: it cannot)."""
+        reasons = []
+        if "credit_limit" in vals or "credit_limit_temp_increase" in vals:
+            commercial = self.commercial_partner_id
+            if any(
+                (vals.get(name, 0.0) or 0.0) > (partner[name] or 0.0)
+                for partner in commercial.sudo()
+                for name in ("credit_limit", "credit_limit_temp_increase")
+                if name in vals
+            ):
+                reasons.append(_("credit limit raised"))
+        if "credit_hold" in vals and not vals["credit_hold"] and any(self.sudo().mapped("credit_hold")):
+            reasons.append(_("manual credit hold lifted"))
+        if (
+            "credit_blacklisted" in vals
+            and not vals["credit_blacklisted"]
+            and any(self.sudo().mapped("credit_blacklisted"))
+        ):
+            reasons.append(_("removed from the blacklist"))
+        return ", ".join(reasons)
+
+    def _credit_reevaluate_holds(self, why):
+        holds = self.env["credit.hold"].sudo()
+        company = self.env.company
+        partners = self.commercial_partner_id
+        if holds._pending_partner_ids(partners, company):
+            holds.with_company(company)._reevaluate_pending(partners, company, why)
 
     @api.model
     def _commercial_fields(self):

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ...lib.limits import available_credit, is_unlimited
@@ -9,10 +10,15 @@ from .credit_hold import HOLD_STATES
 CREDIT_ORDER_FIELDS = {"order_line", "partner_id", "partner_invoice_id", "pricelist_id", "currency_id", "company_id"}
 # Orders that passed the credit check in the current transaction (cleared at commit/rollback).
 CHECKED_KEY = "credit_control.checked_order_ids"
+ORDER_FIELDS = ["company_id", "partner_invoice_id", "state", "amount_total", "currency_rate", "currency_id"]
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "credit.document.mixin"]
+    _credit_hold_field = "order_id"
+    _credit_checkpoint = "order"
+    _credit_checked_key = CHECKED_KEY
 
     credit_hold_ids = fields.One2many("credit.hold", "order_id", string="Credit Holds", readonly=True)
     credit_hold_count = fields.Integer(compute="_compute_credit_hold_count", compute_sudo=True)
@@ -54,6 +60,10 @@ class SaleOrder(models.Model):
         compute_sudo=True,
         help="Why confirming this quotation would put it on credit hold.",
     )
+    # The last credit check passed at confirmation (or release): later checkpoints (invoice,
+    # delivery) let the order's documents through for the company's grace days.
+    credit_checked_date = fields.Datetime(readonly=True, copy=False)
+    credit_checked_amount = fields.Monetary(readonly=True, copy=False, currency_field="credit_currency_id")
 
     @api.depends("credit_hold_ids")
     def _compute_credit_hold_count(self):
@@ -95,11 +105,13 @@ class SaleOrder(models.Model):
                 )
                 order.credit_available = 0.0 if partner.id in blocked else available_credit(limit, exposure)
             to_check = company_orders.filtered(lambda o: o.state in ("draft", "sent"))
-            if company.credit_hold_enabled and to_check:
-                results = self.env["credit.rule"]._evaluate_orders(to_check, cumulative=False)
-                for order, failures in results.items():
-                    if failures:
-                        order.credit_check_warning = "\n".join(f["message"] for f in failures)
+            if company._credit_checks_at("order") and to_check:
+                warnings = {}
+                results = self.env["credit.rule"]._evaluate_orders(to_check, cumulative=False, warnings=warnings)
+                for order in to_check:
+                    messages = [f["message"] for f in results.get(order, [])]
+                    messages += [_("Warning: %s", f["message"]) for f in warnings.get(order, [])]
+                    order.credit_check_warning = "\n".join(messages) or False
 
     # ------------------------------------------------------------------
     # CRUD: no path to a confirmed order skips the credit check
@@ -133,7 +145,7 @@ class SaleOrder(models.Model):
         A held order stays a quotation with a credit hold record: nothing is raised, so
         the hold is kept, and the user gets a notification listing the reasons.
         """
-        held = self._credit_hold_failed_orders()
+        held = self._credit_hold_failed()
         to_confirm = self - held
         result = super(SaleOrder, to_confirm).action_confirm() if to_confirm else True
         if held:
@@ -160,47 +172,50 @@ class SaleOrder(models.Model):
         return formatLang(self.env, amount, currency_obj=currency or self.currency_id)
 
     def _credit_orders_to_check(self, states=("draft", "sent")):
-        """Quotations of companies with credit holds enabled, unless fully paid online."""
+        """Quotations of companies checking orders at confirmation, unless fully paid online."""
         return self.filtered(
             lambda order: (
                 order.state in states
-                and order.company_id.credit_hold_enabled
+                and order.company_id._credit_checks_at("order")
                 and not order._credit_paid_by_transactions()
             )
         )
 
+    def _credit_to_check(self):
+        return self._credit_orders_to_check()
+
     def _credit_checked_orders(self):
         """The orders of ``self`` that passed the credit check in this transaction."""
-        checked = self.env.cr.precommit.data.get(CHECKED_KEY, set())
-        return self.filtered(lambda order: order.id in checked)
+        return self._credit_checked()
 
     def _credit_mark_checked(self):
-        self.env.cr.precommit.data.setdefault(CHECKED_KEY, set()).update(self.ids)
+        """Passed: remembered for the transaction, and on the order for later checkpoints."""
+        super()._credit_mark_checked()
+        if self:
+            self._credit_store_checked(self.env["credit.rule"]._get_order_amounts(self))
 
-    def _credit_failure_messages(self, results):
-        """One line per failed order of ``credit.rule._evaluate_orders`` results: the order and its reasons."""
-        messages = []
-        for order, failures in results.items():
-            if failures:
-                reasons = " ".join(failure["message"] for failure in failures)
-                messages.append(_("%(order)s: %(reasons)s", order=order.name, reasons=reasons))
-        return messages
-
-    def _credit_ensure_allowed(self):
-        """Refuse, with the reasons, to make these orders confirmed by a path that cannot put
-        them on hold (writing the state, creating or importing confirmed orders, scripts)."""
-        if not self:
-            return
-        messages = self._credit_failure_messages(self.env["credit.rule"]._evaluate_orders(self, lock=True))
-        if messages:
-            raise UserError(
-                _(
-                    "These orders cannot be confirmed this way: they break the credit rules. Use the Confirm "
-                    "button, which puts them on credit hold for a credit manager to review.\n%(reasons)s",
-                    reasons="\n".join(messages),
-                )
+    def _credit_store_checked(self, amounts):
+        self.flush_recordset(["credit_checked_date", "credit_checked_amount"])
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE sale_order so SET credit_checked_date = %(now)s, credit_checked_amount = v.amount
+              FROM (SELECT unnest(%(ids)s::int[]) AS id, unnest(%(amounts)s::numeric[]) AS amount) v
+             WHERE so.id = v.id
+                """,
+                now=fields.Datetime.now(),
+                ids=[order.id for order in amounts],
+                amounts=list(amounts.values()),
             )
-        self._credit_mark_checked()
+        )
+        self.invalidate_recordset(["credit_checked_date", "credit_checked_amount"])
+
+    def _credit_refused_message(self, reasons):
+        return _(
+            "These orders cannot be confirmed this way: they break the credit rules. Use the Confirm "
+            "button, which puts them on credit hold for a credit manager to review.\n%(reasons)s",
+            reasons=reasons,
+        )
 
     def _credit_paid_by_transactions(self):
         self.ensure_one()
@@ -208,43 +223,67 @@ class SaleOrder(models.Model):
             self.amount_total > 0 and self.currency_id.compare_amounts(self.sudo().amount_paid, self.amount_total) >= 0
         )
 
-    def _credit_hold_failed_orders(self):
-        """Check the orders under lock, hold the failing ones and return them."""
-        to_check = self._credit_orders_to_check()
-        if not to_check:
-            return self.browse()
-        results = self.env["credit.rule"]._evaluate_orders(to_check, lock=True)
-        failed = {order: failures for order, failures in results.items() if failures}
-        self.browse([order.id for order, failures in results.items() if not failures])._credit_mark_checked()
-        if not failed:
-            return self.browse()
-        self.env["credit.hold"]._hold_orders(failed)
-        return self.browse([order.id for order in failed])
+    # ------------------------------------------------------------------
+    # credit.document.mixin
+    # ------------------------------------------------------------------
 
-    def _credit_hold_notification(self):
-        lines = []
-        for order in self:
-            hold = order.sudo().credit_hold_ids.filtered(lambda h: h.state == "pending")[:1]
-            reasons = "\n".join("- %s" % message for message in hold.reason_ids.mapped("message"))
-            lines.append(
+    def _credit_prefetch(self):
+        # load only what the rules read: a full sale.order / res.partner row is ~100 columns
+        self._origin.fetch(ORDER_FIELDS)
+        self.partner_invoice_id._origin.fetch(["commercial_partner_id"])
+
+    def _credit_get_partners(self):
+        return {order: order.partner_invoice_id.commercial_partner_id._origin for order in self}
+
+    def _credit_get_amounts(self):
+        return self.env["credit.rule"]._get_order_amounts(self)
+
+    def _credit_get_figure_exclusions(self):
+        return {"exclude_orders": self._origin.filtered("id")}
+
+    def _credit_get_payment_days(self):
+        return self.env["credit.rule"]._get_payment_term_days({order: order.payment_term_id for order in self})
+
+    def _credit_prepare_hold_values(self, amount):
+        return {
+            "amount_total": self.amount_total,
+            "amount_company": amount,
+            "currency_id": self.currency_id.id,
+            "user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+            "partner_id": self.partner_invoice_id.commercial_partner_id.id,
+        }
+
+    def _credit_hold_intro(self, hold, new):
+        if new:
+            return _("Confirmation of %(order)s is on credit hold %(hold)s:", order=self.name, hold=hold.name)
+        return _(
+            "Confirmation of %(order)s was requested again and stays on credit hold %(hold)s:",
+            order=self.name,
+            hold=hold.name,
+        )
+
+    def _credit_hold_subtype(self):
+        return "credit_control.mt_order_credit_hold"
+
+    def _credit_decision_subtype(self):
+        return "credit_control.mt_order_credit_decision"
+
+    def _credit_ensure_releasable(self, hold):
+        if self.state not in ("draft", "sent"):
+            raise UserError(
                 _(
-                    "%(order)s is on credit hold %(hold)s; a credit manager has been asked to review it.\n%(reasons)s",
-                    order=order.name,
+                    "Order %(order)s cannot be confirmed from hold %(hold)s: it is no longer a quotation.",
+                    order=self.name,
                     hold=hold.name,
-                    reasons=reasons,
                 )
             )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "title": _("Credit hold"),
-                "message": "\n\n".join(lines),
-                "sticky": True,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return super()._credit_ensure_releasable(hold)
+
+    def _credit_after_release(self, hold):
+        self.action_confirm()
+        if self.state != "sale":
+            raise UserError(_("Order %s could not be confirmed after its release.", self.name))
 
     # ------------------------------------------------------------------
     # Quotations edited while their hold waits
@@ -272,7 +311,7 @@ class SaleOrder(models.Model):
         )
         if changed:
             results = self.env["credit.rule"]._evaluate_orders(changed, cumulative=False)
-            self.env["credit.hold"]._hold_orders(results, changed=True)
+            self.env["credit.hold"]._hold_documents(results, changed=True)
 
     # ------------------------------------------------------------------
     # Confirmed orders edited upward
@@ -283,7 +322,7 @@ class SaleOrder(models.Model):
         return {
             order.id: order.amount_total
             for order in self
-            if order.state == "sale" and order.company_id.credit_hold_enabled
+            if order.state == "sale" and order.company_id._credit_checks_at("order")
         }
 
     def _credit_check_upward_edit(self, totals_before):
