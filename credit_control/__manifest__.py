@@ -25,6 +25,10 @@
         "views/core/sale_order_views.xml",
         "views/core/res_config_settings_views.xml",
         "report/core/credit_hold_report.xml",
+        # checkpoints
+        "views/checkpoints/credit_hold_views.xml",
+        "views/checkpoints/account_move_views.xml",
+        "views/checkpoints/res_config_settings_views.xml",
         # aging
         "security/aging/ir.model.access.csv",
         "security/aging/aging_security.xml",
@@ -39,6 +43,7 @@
         "data/scoring/credit_scoring_data.xml",
         "views/scoring/credit_scorecard_views.xml",
         "views/scoring/credit_aging_views.xml",
+        "views/scoring/credit_rule_setting_views.xml",
         "views/scoring/res_partner_views.xml",
         "views/scoring/res_config_settings_views.xml",
         # dunning

@@ -77,13 +77,14 @@ class CreditExposure(models.AbstractModel):
             self.env[model_name].flush_model()
 
     @api.model
-    def _get_figures(self, partners, company, exclude_orders=None, today=None):
+    def _get_figures(self, partners, company, exclude_orders=None, today=None, exclude_moves=None):
         """Return {commercial partner id: CreditFigures} for ``partners`` in ``company``.
 
         ``partners`` None means every customer with a figure in the company (batch jobs,
         the whole customer list): the same queries without a list of ids to filter on.
-        ``exclude_orders`` are left out of the confirmed orders figure: the orders being
-        checked are added by the caller with their own amount.
+        ``exclude_orders`` are left out of the confirmed orders figure, ``exclude_moves`` out
+        of the draft invoices figure: the documents being checked are added by the caller
+        with their own amount.
         """
         self._flush_figure_models()
         if partners is None:
@@ -114,7 +115,8 @@ class CreditExposure(models.AbstractModel):
             figure.overdue = net_overdue(figure.overdue, figure.receivable)
             figure.overdue_beyond_tolerance = net_overdue(figure.overdue_beyond_tolerance, figure.receivable)
             figure.oldest_overdue_date = min(oldest_dates[partner_id]) if figure.overdue else None
-        for partner_id, amount in self._query_draft_invoices(partner_ids, company):
+        exclude_move_ids = exclude_moves.ids if exclude_moves else []
+        for partner_id, amount in self._query_draft_invoices(partner_ids, company, exclude_move_ids):
             figures[partner_id].draft_invoices = amount or 0.0
         exclude_ids = exclude_orders.ids if exclude_orders else []
         for member_id, amount in self._query_orders_to_invoice(member_ids, company, exclude_ids):
@@ -169,7 +171,7 @@ class CreditExposure(models.AbstractModel):
         )
         return self.env.cr.fetchall()
 
-    def _query_draft_invoices(self, partner_ids, company):
+    def _query_draft_invoices(self, partner_ids, company, exclude_move_ids=()):
         """Draft customer invoices net of draft refunds, in company currency."""
         self.env.cr.execute(
             SQL(
@@ -180,10 +182,12 @@ class CreditExposure(models.AbstractModel):
                AND m.company_id = %(company_id)s
                AND m.state = 'draft'
                AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.id != ALL(%(exclude_ids)s)
           GROUP BY m.commercial_partner_id
             """,
                 partner_filter=_id_filter(SQL("m.commercial_partner_id"), partner_ids),
                 company_id=company.id,
+                exclude_ids=list(exclude_move_ids),
             )
         )
         return self.env.cr.fetchall()

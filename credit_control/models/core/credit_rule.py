@@ -341,19 +341,32 @@ class CreditRule(models.AbstractModel):
         excess = limit_excess(check.exposure, check.order_amount, limit)
         if not excess:
             return None
-        return {
-            "params": {"exposure": check.exposure, "order": check.order_amount, "limit": limit, "excess": excess},
-            "value": check.exposure + check.order_amount,
-            "threshold": limit,
-        }
+        params = {"exposure": check.exposure, "order": check.order_amount, "limit": limit, "excess": excess}
+        if check.checkpoint != "order":
+            params["checkpoint"] = check.checkpoint
+        return {"params": params, "value": check.exposure + check.order_amount, "threshold": limit}
 
     def _message_credit_limit(self, params):
+        values = {
+            "exposure": self._format_amount_param(params, "exposure"),
+            "order": self._format_amount_param(params, "order"),
+            "limit": self._format_amount_param(params, "limit"),
+            "excess": self._format_amount_param(params, "excess"),
+        }
+        if params.get("checkpoint") == "invoice":
+            return _(
+                "Exposure %(exposure)s plus this invoice %(order)s exceeds the credit limit %(limit)s by %(excess)s.",
+                **values,
+            )
+        if params.get("checkpoint"):
+            return _(
+                "Exposure %(exposure)s including this document %(order)s exceeds the credit limit %(limit)s by "
+                "%(excess)s.",
+                **values,
+            )
         return _(
             "Exposure %(exposure)s plus this order %(order)s exceeds the credit limit %(limit)s by %(excess)s.",
-            exposure=self._format_amount_param(params, "exposure"),
-            order=self._format_amount_param(params, "order"),
-            limit=self._format_amount_param(params, "limit"),
-            excess=self._format_amount_param(params, "excess"),
+            **values,
         )
 
     def _rule_overdue(self, check):

@@ -9,6 +9,7 @@ from . import credit_aging
 from . import credit_aging_line
 from . import credit_aging_report
 from . import credit_rule
+from . import credit_rule_setting
 from . import credit_alert
 from . import res_company
 from . import res_config_settings

@@ -10,14 +10,21 @@ class CreditRule(models.AbstractModel):
     def _get_rules(self):
         return super()._get_rules() + [
             ("grade_policy", _("Credit grade: prepayment only"), "_rule_grade_policy"),
+            ("payment_terms", _("Payment terms longer than the grade allows"), "_rule_payment_terms"),
         ]
 
     @api.model
     def _get_facts(self, partners, company, today):
         facts = super()._get_facts(partners, company, today)
-        grades = self.env["credit.score"].sudo()._current_grades(partners.ids, company)
-        for partner_id, (grade, policy, score) in grades.items():
-            facts.setdefault(partner_id, {}).update(grade=grade, grade_policy=policy, score=score)
+        grades = self.env["credit.score"].sudo()._current_grade_facts(partners.ids, company)
+        for partner_id, row in grades.items():
+            facts.setdefault(partner_id, {}).update(
+                grade=row["grade"],
+                grade_id=row["grade_id"],
+                grade_policy=row["policy"],
+                score=row["score"],
+                grade_max_payment_days=row["max_payment_days"],
+            )
         return facts
 
     @api.model
@@ -46,4 +53,30 @@ class CreditRule(models.AbstractModel):
             partner=params["partner"],
             grade=params["grade"],
             score="%.1f" % params["score"],
+        )
+
+    def _rule_payment_terms(self, check):
+        """Differentiated terms (差异化账期): a grade allows payment terms up to its number of days."""
+        max_days = check.facts.get("grade_max_payment_days")
+        if not max_days or check.payment_days is None or check.payment_days <= max_days:
+            return None
+        return {
+            "params": {
+                "partner": check.partner.display_name,
+                "grade": check.facts["grade"],
+                "days": check.payment_days,
+                "max_days": max_days,
+            },
+            "value": check.payment_days,
+            "threshold": max_days,
+        }
+
+    def _message_payment_terms(self, params):
+        return _(
+            "Payment terms of %(days)s days are longer than the %(max_days)s days grade %(grade)s of "
+            "%(partner)s allows.",
+            days=params["days"],
+            max_days=params["max_days"],
+            grade=params["grade"],
+            partner=params["partner"],
         )

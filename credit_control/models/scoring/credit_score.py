@@ -130,12 +130,20 @@ class CreditScore(models.Model):
     def _current_grades(self, partner_ids, company):
         """{commercial partner id: (grade, grade policy, score)} now, in one light query for the
         confirmation path."""
+        return {
+            partner_id: (row["grade"], row["policy"], row["score"])
+            for partner_id, row in self._current_grade_facts(partner_ids, company).items()
+        }
+
+    @api.model
+    def _current_grade_facts(self, partner_ids, company):
+        """{commercial partner id: {grade, grade_id, policy, score, max_payment_days}} now (one query)."""
         if not partner_ids:
             return {}
         self.env.cr.execute(
             SQL(
                 """
-            SELECT s.partner_id, s.grade, g.policy, s.score
+            SELECT s.partner_id, s.grade, g.id, g.policy, s.score, g.max_payment_days
               FROM credit_score s
               JOIN credit_scorecard_grade g ON g.id = s.grade_id
              WHERE s.partner_id = ANY(%s) AND s.company_id = %s AND s.is_current
@@ -144,7 +152,16 @@ class CreditScore(models.Model):
                 company.id,
             )
         )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        return {
+            partner_id: {
+                "grade": grade,
+                "grade_id": grade_id,
+                "policy": policy,
+                "score": score,
+                "max_payment_days": max_days or 0,
+            }
+            for partner_id, grade, grade_id, policy, score, max_days in self.env.cr.fetchall()
+        }
 
     @api.model
     def _current_scores(self, partner_ids, company):

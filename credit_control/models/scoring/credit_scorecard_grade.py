@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from ...lib.scoring import suggested_limit
 
@@ -33,7 +34,18 @@ class CreditScorecardGrade(models.Model):
         required=True,
         help="With 'prepayment only', orders of customers of this grade are held at confirmation.",
     )
+    max_payment_days = fields.Integer(
+        string="Longest Payment Terms (Days)",
+        help="Orders and invoices of customers of this grade with longer payment terms are held "
+        "(differentiated terms by grade; 0: any terms).",
+    )
     color = fields.Integer()
+
+    @api.constrains("max_payment_days")
+    def _check_max_payment_days(self):
+        for grade in self:
+            if grade.max_payment_days < 0:
+                raise ValidationError(_("The longest payment terms of grade %s cannot be negative.", grade.name))
 
     @api.constrains("min_score", "scorecard_id")
     def _check_scorecard_grades(self):

@@ -1,1 +1,1 @@
-from . import test_scoring, test_scoring_lib, test_scoring_tour
+from . import test_payment_terms, test_scoring, test_scoring_lib, test_scoring_tour

@@ -1,0 +1,5 @@
+# isort: skip_file
+from . import credit_hold
+from . import res_company
+from . import res_config_settings
+from . import account_move
