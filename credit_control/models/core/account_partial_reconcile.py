@@ -19,6 +19,8 @@ class AccountPartialReconcile(models.Model):
             return
         holds = self.env["credit.hold"].sudo()
         for company, company_lines in lines.grouped("company_id").items():
+            if not company.credit_hold_enabled:
+                continue
             partners = company_lines.partner_id.commercial_partner_id
             if not holds._pending_partner_ids(partners, company):
                 continue

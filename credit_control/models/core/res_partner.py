@@ -226,7 +226,7 @@ class ResPartner(models.Model):
         holds = self.env["credit.hold"].sudo()
         company = self.env.company
         partners = self.commercial_partner_id
-        if holds._pending_partner_ids(partners, company):
+        if company.credit_hold_enabled and holds._pending_partner_ids(partners, company):
             holds.with_company(company)._reevaluate_pending(partners, company, why)
 
     @api.model
