@@ -1,0 +1,11 @@
+{
+    "name": "Credit Control - Stock",
+    "summary": "Credit holds on delivery validation",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "author": "credit_control developers",
+    "website": "https://github.com/credit-control/credit_control",
+    "license": "LGPL-3",
+    "depends": ["credit_control", "sale_stock"],
+    "auto_install": True,
+}
