@@ -7,5 +7,10 @@
     "website": "https://github.com/credit-control/credit_control",
     "license": "LGPL-3",
     "depends": ["credit_control", "sale_stock"],
+    "data": [
+        # credit users read sale orders (credit_control): with sale_stock they read, as salespeople
+        # do, the stock records of the order form (deliveries, moves, warehouse)
+        "security/ir.model.access.csv",
+    ],
     "auto_install": True,
 }
