@@ -1,11 +1,15 @@
-# credit_control: run/test harness (see tools/README-harness.md).
-#   make demo    serve Odoo 18 with credit_control and demo data on http://127.0.0.1:8069 (admin/admin)
-#   make test    fresh database, install credit_control, run its tests; ends with "N passed, N failed"
+# credit_control: run/test harness (see tools/README-harness.md). The addons are the folders of the
+# repository root holding a __manifest__.py: credit_control first, then its bridges, sorted.
+#   make demo    serve Odoo 18 with the addons and demo data on http://127.0.0.1:8069 (admin/admin)
+#   make test    fresh database, install the addons, run their tests; ends with "N passed, N failed"
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-TEST_TAGS ?= /credit_control
+# Empty: tools/test.sh uses /<addon> for every addon (/credit_control,/credit_control_stock,...).
+TEST_TAGS ?=
+# Empty: tools/test.sh installs every addon (-i credit_control,credit_control_stock,...).
+TEST_INSTALL ?=
 DEMO_PORT ?= 8069
 # Extra odoo-bin arguments, e.g. make test ODOO_ARGS="--log-level=debug"
 ODOO_ARGS ?=
@@ -16,10 +20,10 @@ comma := ,
 .PHONY: help demo test test-odoo i18n demo-reset setup pg-start pg-stop pg-status stop psql clean-data
 
 help:
-	@echo "make demo        serve Odoo with credit_control + demo data on 127.0.0.1:$(DEMO_PORT) (admin/admin)"
-	@echo "make test        run the credit_control tests (TEST_TAGS=$(TEST_TAGS))"
+	@echo "make demo        serve Odoo with the addons + demo data on 127.0.0.1:$(DEMO_PORT) (admin/admin)"
+	@echo "make test        run the tests of every addon (TEST_TAGS=$(or $(TEST_TAGS),/<addon>$(comma)... of every addon))"
 	@echo "make test-odoo   Odoo's /sale, /sale_management, /account suites with credit_control (WITHOUT=1: without)"
-	@echo "make i18n        export the terms into credit_control/i18n/credit_control.pot, merge them into the .po files"
+	@echo "make i18n        export each addon's terms into <addon>/i18n/<addon>.pot, merge them into its .po files"
 	@echo "make demo-reset  drop the demo database (recreated by the next make demo)"
 	@echo "make setup       find Odoo and build the virtualenv only"
 	@echo "make pg-start | pg-stop | pg-status | psql   the private PostgreSQL cluster"
@@ -29,7 +33,7 @@ demo:
 	@DEMO_PORT="$(DEMO_PORT)" bash tools/demo.sh serve $(ODOO_ARGS)
 
 test:
-	@TEST_TAGS="$(TEST_TAGS)" bash tools/test.sh $(ODOO_ARGS)
+	@TEST_TAGS="$(TEST_TAGS)" TEST_INSTALL="$(TEST_INSTALL)" bash tools/test.sh $(ODOO_ARGS)
 
 # Odoo's own suites with credit_control installed at its defaults (WITHOUT=1: the same suites
 # without it, to compare). Not part of make test: about an hour on 2 cores.

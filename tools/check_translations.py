@@ -1,16 +1,19 @@
-"""Quality gate "translations": the addon's i18n files are complete.
+"""Quality gate "translations": the addons' i18n files are complete.
 
-1. ``credit_control/i18n/credit_control.pot`` lists every term of the installed addon: the terms
-   Odoo's own exporter (``odoo.tools.translate.TranslationModuleReader``, what ``--i18n-export``
-   writes) finds in the code, views, data and demo records of the database.
+For each addon given with ``--module NAME`` (repeatable; default credit_control):
+
+1. ``NAME/i18n/NAME.pot`` lists every term of the installed addon: the terms Odoo's own exporter
+   (``odoo.tools.translate.TranslationModuleReader``, what ``--i18n-export`` writes) finds in
+   the code, views, data and demo records of the database.
 2. ``zh_CN.po`` (and every other ``*.po`` of the folder) translates every term of the template,
-   with the same ``%s`` / ``%(name)s`` placeholders and the same HTML tags.
+   with the same ``%s`` / ``%(name)s`` placeholders and the same HTML tags. Every language
+   credit_control ships (its ``i18n/*.po``) must have its ``.po`` in each addon.
 
 Each problem is printed on one line with the file it comes from; the exit status is 1 when there
 is any (2 when the database cannot be read). Run by ``tools/test.sh`` after odoo-bin has installed
 the addon in the test database, with the database options the harness gives odoo-bin::
 
-    python tools/check_translations.py --odoo-src ODOO_SRC -- -c .data/odoo.conf \\
+    python tools/check_translations.py --odoo-src ODOO_SRC [--module NAME...] -- -c .data/odoo.conf \\
         --addons-path=... --db_host=... --db_port=... --db_user=... -d credit_control_test
 
 ``tools/update_translations.py`` (``make i18n``) brings the files up to date.
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import polib
 
-MODULE = "credit_control"
+MAIN_MODULE = "credit_control"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 TAG = re.compile(r"</?([a-zA-Z0-9]+)")
@@ -51,15 +54,16 @@ def short(text, width=90):
 class Origins:
     """Where a term of the exporter comes from, as a path relative to the repository."""
 
-    def __init__(self, env, addon_dir):
+    def __init__(self, env, module, addon_dir):
         self.env = env
+        self.module = module
         self.addon_dir = addon_dir
         self._record_files = None
 
     def of(self, ttype, name, res_id):
         if ttype == "code":
-            # name: addons/credit_control/<path>, res_id: the line number
-            path = name.split(f"{MODULE}/", 1)[-1]
+            # name: addons/<module>/<path>, res_id: the line number
+            path = name.split(f"{self.module}/", 1)[-1]
             return f"{rel(self.addon_dir / path)}:{res_id}"
         model = name.split(",", 1)[0]
         xml_name = str(res_id).split(".", 1)[-1]
@@ -74,7 +78,7 @@ class Origins:
             self._record_files = {}
             for path in sorted(self.addon_dir.rglob("*.xml")):
                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                    for found in re.findall(r'\bid="(?:%s\.)?([\w.]+)"' % MODULE, line):
+                    for found in re.findall(r'\bid="(?:%s\.)?([\w.]+)"' % self.module, line):
                         self._record_files.setdefault(found, f"{rel(path)}:{number}")
             for path in sorted(self.addon_dir.rglob("*.csv")):
                 with path.open(encoding="utf-8") as f:
@@ -99,7 +103,7 @@ class Origins:
         if model_name not in self.env:
             return None
         for cls in type(self.env[model_name]).__mro__:
-            if getattr(cls, "_module", None) != MODULE:
+            if getattr(cls, "_module", None) != self.module:
                 continue
             if field_name is None and cls.__dict__.get("_name") != model_name:
                 continue
@@ -112,8 +116,9 @@ class Origins:
         return None
 
 
-def read_exported_terms(odoo_src, odoo_args):
-    """{term: [origin, ...]} of the exporter, from the database named in odoo_args."""
+def read_exported_terms(odoo_src, odoo_args, modules):
+    """{module: ({term: [origin, ...]}, i18n dir)} of the exporter, from the database named in
+    odoo_args, and the languages of credit_control (its i18n/*.po)."""
     sys.path.insert(0, str(odoo_src))
     import odoo
     from odoo.tools.translate import TranslationModuleReader
@@ -125,30 +130,40 @@ def read_exported_terms(odoo_src, odoo_args):
     if not db_name:
         raise SystemExit("check_translations: no database given (-d NAME after --)")
     with odoo.sql_db.db_connect(db_name).cursor() as cr:
-        cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [MODULE])
-        row = cr.fetchone()
-    if not row or row[0] != "installed":
-        print(f"check_translations: {MODULE} is not installed in {db_name} ({row[0] if row else 'unknown'})")
+        cr.execute("SELECT name, state FROM ir_module_module WHERE name IN %s", [tuple(modules)])
+        states = dict(cr.fetchall())
+    missing = [module for module in modules if states.get(module) != "installed"]
+    for module in missing:
+        print(f"check_translations: {module} is not installed in {db_name} ({states.get(module, 'unknown')})")
+    if missing:
         raise SystemExit(2)
     registry = odoo.modules.registry.Registry(db_name)
-    addon_dir = Path(odoo.modules.module.get_module_path(MODULE)).resolve()
-    terms = {}
+    result = {}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        origins = Origins(env, addon_dir)
-        for _module, ttype, name, res_id, source, _value, _comments in TranslationModuleReader(cr, modules=[MODULE]):
-            terms.setdefault(source, []).append(origins.of(ttype, name, res_id))
+        for module in modules:
+            addon_dir = Path(odoo.modules.module.get_module_path(module)).resolve()
+            origins = Origins(env, module, addon_dir)
+            terms = {}
+            for row in TranslationModuleReader(cr, modules=[module]):
+                _module, ttype, name, res_id, source, _value, _comments = row
+                terms.setdefault(source, []).append(origins.of(ttype, name, res_id))
+            result[module] = (terms, addon_dir / "i18n")
         cr.rollback()
-    return terms, addon_dir / "i18n"
+    main_i18n = Path(odoo.modules.module.get_module_path(MAIN_MODULE)) / "i18n"
+    return result, sorted(path.stem for path in main_i18n.glob("*.po"))
 
 
 def pot_origin(entry):
     return ", ".join(f"{name}" for name, _line in entry.occurrences[:2]) or "no occurrence"
 
 
-def check(terms, i18n_dir):
+def check(module, terms, i18n_dir, languages=()):
+    """Problems of the i18n files of ``module``; each of ``languages`` (credit_control's) must have its .po."""
     problems = []
-    pot_path = i18n_dir / f"{MODULE}.pot"
+    pot_path = i18n_dir / f"{module}.pot"
+    if not pot_path.is_file():
+        return [f"{rel(pot_path)}: missing (make i18n writes it)"]
     template = entries(pot_path)
     for source in sorted(set(terms) - set(template)):
         where = terms[source][0]
@@ -158,6 +173,9 @@ def check(terms, i18n_dir):
     if extra:
         print(f"note: {rel(pot_path)} has {len(extra)} term(s) the code no longer uses (make i18n drops them)")
 
+    for lang in languages:
+        if not (i18n_dir / f"{lang}.po").is_file():
+            problems.append(f"{rel(i18n_dir / f'{lang}.po')}: missing ({MAIN_MODULE} has one; make i18n creates it)")
     for po_path in sorted(i18n_dir.glob("*.po")):
         translated = entries(po_path)
         for source in sorted(template):
@@ -187,15 +205,24 @@ def check(terms, i18n_dir):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--odoo-src", required=True, help="Odoo 18.0 source tree (the folder of odoo-bin)")
+    parser.add_argument(
+        "--module", action="append", dest="modules", help=f"addon to check (repeatable; default {MAIN_MODULE})"
+    )
     parser.add_argument("--i18n-dir", type=Path, help="folder of the .pot and .po files (default: the addon's i18n/)")
     parser.add_argument("odoo_args", nargs="*", help="after --: odoo-bin options (-c, --db_*, --addons-path, -d)")
     args = parser.parse_args(argv)
-    terms, i18n_dir = read_exported_terms(Path(args.odoo_src), args.odoo_args)
-    problems = check(terms, args.i18n_dir or i18n_dir)
-    for problem in problems:
-        print(problem)
-    print(f"translations: {len(terms)} terms in the code, {len(problems)} problems")
-    return 1 if problems else 0
+    modules = list(dict.fromkeys(args.modules or [MAIN_MODULE]))
+    if args.i18n_dir and len(modules) > 1:
+        parser.error("--i18n-dir goes with a single --module")
+    status = 0
+    exported, languages = read_exported_terms(Path(args.odoo_src), args.odoo_args, modules)
+    for module, (terms, i18n_dir) in exported.items():
+        problems = check(module, terms, args.i18n_dir or i18n_dir, languages)
+        for problem in problems:
+            print(problem)
+        print(f"translations: {module}: {len(terms)} terms in the code, {len(problems)} problems")
+        status = status or (1 if problems else 0)
+    return status
 
 
 if __name__ == "__main__":

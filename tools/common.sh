@@ -7,7 +7,7 @@
 #   CREDIT_CONTROL_CACHE_DIR    cache dir (default: ${XDG_CACHE_HOME:-$HOME/.cache}/credit_control)
 #   CREDIT_CONTROL_VENV         virtualenv (default: $CC_CACHE_DIR/venv)
 #   CREDIT_CONTROL_PYTHON       interpreter used to create the virtualenv (default: python3)
-#   CREDIT_CONTROL_ADDONS_DIR   folder holding the credit_control addon (default: the repo root)
+#   CREDIT_CONTROL_ADDONS_DIR   folder holding the addons: credit_control and its bridges (default: the repo root)
 #   CREDIT_CONTROL_PGPORT       port of the private PostgreSQL cluster (default: 54329)
 #   CREDIT_CONTROL_DB_USER      login role Odoo uses in the private cluster (default: odoo)
 #   CREDIT_CONTROL_PG_BINDIR    PostgreSQL server binaries (default: `pg_config --bindir`, /usr/lib/postgresql/*/bin)
@@ -32,7 +32,7 @@ CC_ODOO_GIT_URL="${CREDIT_CONTROL_ODOO_GIT_URL:-https://github.com/odoo/odoo.git
 CC_VENV="${CREDIT_CONTROL_VENV:-$CC_CACHE_DIR/venv}"
 CC_PYTHON="${CREDIT_CONTROL_PYTHON:-python3}"
 CC_ADDONS_DIR="${CREDIT_CONTROL_ADDONS_DIR:-$REPO_ROOT}"
-CC_MODULE="credit_control"
+CC_MODULE="credit_control"               # the main addon; cc_discover_addons lists all of them
 
 CC_DATA_DIR="$REPO_ROOT/.data"
 CC_LOG_DIR="$CC_DATA_DIR/log"
@@ -545,6 +545,24 @@ cc_check_addon() {
     [ -f "$CC_ADDONS_DIR/$CC_MODULE/__manifest__.py" ] \
         || cc_die "no $CC_MODULE addon in $CC_ADDONS_DIR (expected $CC_ADDONS_DIR/$CC_MODULE/__manifest__.py; CREDIT_CONTROL_ADDONS_DIR overrides the folder)"
     CC_ADDONS_DIR="$(cd "$CC_ADDONS_DIR" && pwd -P)"
+    cc_discover_addons
+}
+
+# Sets CC_ADDONS (array) and CC_ADDONS_CSV (comma-separated): the addons of the repository, i.e.
+# the folders of CC_ADDONS_DIR holding a __manifest__.py, CC_MODULE first, then the others sorted
+# (byte order), e.g. credit_control credit_control_queue credit_control_stock.
+cc_discover_addons() {
+    local manifest name
+    CC_ADDONS=()
+    [ -f "$CC_ADDONS_DIR/$CC_MODULE/__manifest__.py" ] && CC_ADDONS+=("$CC_MODULE")
+    while IFS= read -r manifest; do
+        [ -n "$manifest" ] || continue
+        name="$(basename "$(dirname "$manifest")")"
+        [ "$name" = "$CC_MODULE" ] || CC_ADDONS+=("$name")
+    done < <(shopt -s nullglob; printf '%s\n' "$CC_ADDONS_DIR"/*/__manifest__.py | LC_ALL=C sort)
+    [ "${#CC_ADDONS[@]}" -gt 0 ] || cc_die "no addon (folder with a __manifest__.py) in $CC_ADDONS_DIR"
+    # shellcheck disable=SC2034  # read by the calling scripts
+    CC_ADDONS_CSV="$(IFS=,; echo "${CC_ADDONS[*]}")"
 }
 
 # Sets CC_ODOO (command array) and writes .data/odoo.conf (same settings, for manual use).

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2329  # cleanup/on_signal/stop_odoo/wait_gone are called from traps
-# `make demo`: set everything up, create the demo database (credit_control + demo data) when it
-# is missing or was not fully installed, then serve Odoo in the foreground until Ctrl-C/SIGTERM,
-# after which Odoo and then the PostgreSQL cluster are stopped.
+# shellcheck disable=SC2317,SC2329  # cleanup/on_signal/stop_odoo/wait_gone are called from traps
+# `make demo`: set everything up, create the demo database (every addon of the repository:
+# credit_control and its bridges, + demo data) when it is missing or was not fully installed,
+# install the addons it lacks, update them when their files changed, then serve Odoo in the
+# foreground until Ctrl-C/SIGTERM, after which Odoo and then the PostgreSQL cluster are stopped.
 #   tools/demo.sh          serve (default)
 #   tools/demo.sh reset    drop the demo database (next `make demo` recreates it)
 # Variables: DEMO_DB (credit_control_demo), DEMO_HOST (127.0.0.1), DEMO_PORT (8069),
-#            DEMO_UPDATE=1 (run `-u credit_control` on the existing database before serving),
+#            DEMO_UPDATE=1 (run `-u <every addon>` on the existing database before serving),
 #            plus those listed in tools/common.sh. Extra arguments go to odoo-bin when serving.
 set -euo pipefail
 # shellcheck source=tools/common.sh
@@ -78,8 +79,18 @@ trap cleanup EXIT
 trap 'on_signal 130 INT' INT
 trap 'on_signal 143 TERM' TERM
 
+# module_installed [NAME]: NAME (default: the main addon) is installed in the demo database.
 module_installed() {
-    [ "$(CC_PSQL_DB="$DEMO_DB" cc_psql_admin -tAc "SELECT state FROM ir_module_module WHERE name = '$CC_MODULE'" 2>/dev/null)" = installed ]
+    [ "$(CC_PSQL_DB="$DEMO_DB" cc_psql_admin -tAc "SELECT state FROM ir_module_module WHERE name = '${1:-$CC_MODULE}'" 2>/dev/null)" = installed ]
+}
+
+# Sets MISSING_CSV: the addons of the repository not installed in the demo database (empty: none).
+missing_addons() {
+    local addon missing=()
+    for addon in "${CC_ADDONS[@]}"; do
+        module_installed "$addon" || missing+=("$addon")
+    done
+    MISSING_CSV="$(IFS=,; echo "${missing[*]}")"
 }
 
 if [ "$action" = reset ]; then
@@ -98,11 +109,12 @@ cc_odoo_cmd
 cc_port_free "$DEMO_HOST" "$DEMO_PORT" \
     || cc_die "port $DEMO_PORT on $DEMO_HOST is busy (another Odoo?): stop it or use e.g. \`make demo DEMO_PORT=8070\`"
 
-# Installs (-i) or updates (-u) the module in the demo database, logging to DEMO_INSTALL_LOG.
+# odoo_once -i|-u MODULES: installs or updates the modules (comma-separated) in the demo database,
+# logging to DEMO_INSTALL_LOG.
 odoo_once() {
     local rc
     set +e
-    "${CC_ODOO[@]}" -d "$DEMO_DB" "$1" "$CC_MODULE" --stop-after-init --no-http \
+    "${CC_ODOO[@]}" -d "$DEMO_DB" "$1" "$2" --stop-after-init --no-http \
         --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
         | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
     rc=${PIPESTATUS[0]}
@@ -110,29 +122,41 @@ odoo_once() {
     return "$rc"
 }
 
-# The addon's files as they are now: when they change, the demo database is updated.
-addon_hash="$(cd "$CC_ADDONS_DIR/$CC_MODULE" && find . -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+# The addons' files as they are now: when they change, the demo database is updated.
+addon_hash="$(cd "$CC_ADDONS_DIR" && find "${CC_ADDONS[@]}" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 stamp_db="db=$DEMO_DB host=$CC_DB_HOST port=$CC_DB_PORT"
-stamp_want="$stamp_db addon=$addon_hash"
+stamp_want="$stamp_db addons=$CC_ADDONS_CSV hash=$addon_hash"
 if cc_db_exists "$DEMO_DB" && [ -f "$STAMP" ] && [ "$(cut -d' ' -f1-3 "$STAMP")" = "$stamp_db" ] && module_installed; then
     cc_log "Demo database $DEMO_DB is installed (\`make demo-reset\` drops it)"
-    if [ "${DEMO_UPDATE:-0}" = 1 ] || [ "$(cat "$STAMP")" != "$stamp_want" ]; then
-        cc_log "The addon changed since the last run: updating $CC_MODULE in $DEMO_DB (log: .data/log/demo-install.log)"
+    missing_addons
+    if [ -n "$MISSING_CSV" ]; then
+        # e.g. a new bridge: install it, keeping the data of the database.
+        cc_log "Installing $MISSING_CSV in $DEMO_DB (log: .data/log/demo-install.log)"
         rc=0
-        odoo_once -u || rc=$?
-        [ "$rc" -eq 0 ] || cc_die "updating $CC_MODULE failed (exit $rc, log: $DEMO_INSTALL_LOG)"
+        odoo_once -i "$MISSING_CSV" || rc=$?
+        missing_addons
+        if [ "$rc" -ne 0 ] || [ -n "$MISSING_CSV" ]; then
+            cc_die "installing the addons in $DEMO_DB failed (exit $rc, not installed: ${MISSING_CSV:-none}; log: $DEMO_INSTALL_LOG)"
+        fi
+    fi
+    if [ "${DEMO_UPDATE:-0}" = 1 ] || [ "$(cat "$STAMP")" != "$stamp_want" ]; then
+        cc_log "The addons changed since the last run: updating $CC_ADDONS_CSV in $DEMO_DB (log: .data/log/demo-install.log)"
+        rc=0
+        odoo_once -u "$CC_ADDONS_CSV" || rc=$?
+        [ "$rc" -eq 0 ] || cc_die "updating $CC_ADDONS_CSV failed (exit $rc, log: $DEMO_INSTALL_LOG)"
         echo "$stamp_want" > "$STAMP"
     fi
 else
     rm -f "$STAMP"
     cc_db_drop "$DEMO_DB"
-    cc_log "Creating demo database $DEMO_DB with $CC_MODULE and demo data (1-2 minutes; log: .data/log/demo-install.log)"
+    cc_log "Creating demo database $DEMO_DB with $CC_ADDONS_CSV and demo data (1-2 minutes; log: .data/log/demo-install.log)"
     t0=$SECONDS
     rc=0
-    odoo_once -i || rc=$?
-    if [ "$rc" -ne 0 ] || ! module_installed; then
-        cc_die "installing $CC_MODULE in $DEMO_DB failed (exit $rc, log: $DEMO_INSTALL_LOG)"
+    odoo_once -i "$CC_ADDONS_CSV" || rc=$?
+    missing_addons
+    if [ "$rc" -ne 0 ] || [ -n "$MISSING_CSV" ]; then
+        cc_die "installing $CC_ADDONS_CSV in $DEMO_DB failed (exit $rc, not installed: ${MISSING_CSV:-none}; log: $DEMO_INSTALL_LOG)"
     fi
     echo "$stamp_want" > "$STAMP"
     cc_log "Demo database ready in $((SECONDS - t0)) s"

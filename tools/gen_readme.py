@@ -15,6 +15,9 @@ Usage::
     python tools/gen_readme.py [--addon-dir credit_control]           # writes README.rst
     python tools/gen_readme.py [--addon-dir credit_control] --check   # fails when it differs
 
+Without ``--addon-dir``, it does so for every addon of the repository (the folders at its root
+holding a ``__manifest__.py``).
+
 Both fail when the reST does not parse cleanly (docutils, when it is installed).
 """
 
@@ -28,7 +31,6 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ADDON = REPO_ROOT / "credit_control"
 # (fragment, section title); DESCRIPTION has no title of its own
 FRAGMENTS = [
     ("DESCRIPTION.md", None),
@@ -226,18 +228,15 @@ def rst_problems(text, source):
     return [line for line in stream.getvalue().splitlines() if line.strip()]
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--addon-dir", type=Path, default=DEFAULT_ADDON)
-    parser.add_argument("--check", action="store_true", help="fail when README.rst is not the generated one")
-    args = parser.parse_args(argv)
-    addon_dir = args.addon_dir.resolve()
+def process(addon_dir, check):
+    """Write (or, with ``check``, compare) the README.rst of one addon; returns the exit status."""
+    addon_dir = addon_dir.resolve()
     target = addon_dir / "README.rst"
     text = generate(addon_dir)
     problems = rst_problems(text, target)
     for problem in problems:
         print(f"gen_readme: {problem}")
-    if args.check:
+    if check:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
         if current != text:
             diff = list(
@@ -259,6 +258,18 @@ def main(argv=None):
     target.write_text(text, encoding="utf-8")
     print(f"{target}: written ({len(problems)} reST problems)")
     return 1 if problems else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--addon-dir", type=Path, help="the addon (default: every addon of the repository)")
+    parser.add_argument("--check", action="store_true", help="fail when README.rst is not the generated one")
+    args = parser.parse_args(argv)
+    if args.addon_dir:
+        addon_dirs = [args.addon_dir]
+    else:
+        addon_dirs = sorted(path.parent for path in REPO_ROOT.glob("*/__manifest__.py"))
+    return max(process(addon_dir, args.check) for addon_dir in addon_dirs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+# The bridge's models (none yet): one import per module, as in credit_control/models/.
