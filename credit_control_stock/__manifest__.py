@@ -11,6 +11,9 @@
         # credit users read sale orders (credit_control): with sale_stock they read, as salespeople
         # do, the stock records of the order form (deliveries, moves, warehouse)
         "security/ir.model.access.csv",
+        "views/credit_hold_views.xml",
+        "views/stock_picking_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "auto_install": True,
 }

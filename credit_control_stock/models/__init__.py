@@ -1,1 +1,5 @@
-# The bridge's models (none yet): one import per module, as in credit_control/models/.
+# isort: skip_file
+from . import credit_hold
+from . import res_company
+from . import res_config_settings
+from . import stock_picking
