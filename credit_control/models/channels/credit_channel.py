@@ -56,12 +56,17 @@ class CreditChannel(models.Model):
     event_ids = fields.Many2many("credit.channel.event", string="Events", help="What this robot is told of.")
     rate_per_minute = fields.Integer(
         compute="_compute_rates",
+        precompute=True,
         store=True,
         readonly=False,
         help="Messages per minute the robot accepts (DingTalk and WeCom 20, Feishu 100); 0: no limit.",
     )
     rate_per_second = fields.Integer(
-        compute="_compute_rates", store=True, readonly=False, help="Messages per second (Feishu 5); 0: no limit."
+        compute="_compute_rates",
+        precompute=True,
+        store=True,
+        readonly=False,
+        help="Messages per second (Feishu 5); 0: no limit.",
     )
     timeout = fields.Float(default=10.0, help="Seconds to wait for the robot's answer.")
     throttled_until = fields.Datetime(readonly=True, help="The robot asked to slow down until then.")
@@ -113,12 +118,17 @@ class CreditChannel(models.Model):
                 raise ValidationError(_("Rate limits cannot be negative and the timeout must be positive."))
 
     def _check_webhook_url(self):
+        """Checked on create and write (a field readable by administrators only)."""
         for channel in self.sudo():
             url = channel.webhook_url or ""
             if url and not url.startswith(("https://", "http://")):
                 raise ValidationError(
                     _("The webhook URL of %(channel)s must start with https://.", channel=channel.name)
                 )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -68,7 +68,12 @@ class CreditSmsGateway(models.Model):
     kind = fields.Selection(GATEWAY_KINDS, required=True, default="aliyun")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     endpoint = fields.Char(
-        compute="_compute_endpoint", store=True, readonly=False, required=True, help="The provider's API address."
+        compute="_compute_endpoint",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="The provider's API address.",
     )
     access_key_id = fields.Char(
         string="Access Key ID / SecretId",

@@ -9,7 +9,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from ...models.channels import credit_channel_message
@@ -433,6 +433,34 @@ class TestChannelDelivery(ChannelsCommon):
         self.assertEqual(len(self.Message.with_user(self.credit_manager).search([("channel_id", "=", channel.id)])), 1)
         with self.assertRaises(AccessError):
             self.dingtalk.with_user(self.salesman).read(["name"])
+
+    def test_bad_configuration_is_refused(self):
+        Channel = self.env["credit.channel"]
+        with self.assertRaisesText(ValidationError, "must start with https://"):
+            Channel.create({"name": "Bad", "kind": "wecom", "webhook_url": "qyapi.weixin.qq.com/send?key=1"})
+        with self.assertRaisesText(ValidationError, "Choose the Discuss channel of Team"):
+            Channel.create({"name": "Team", "kind": "discuss"})
+        with self.assertRaisesText(ValidationError, "cannot be negative"):
+            self.feishu.rate_per_second = -1
+        self.assertEqual((self.feishu.rate_per_minute, self.feishu.rate_per_second), (100, 5))
+        with self.assertRaisesText(ValidationError, "among customer, amount, company and level"):
+            self.env["credit.sms.gateway"].create(
+                {
+                    "name": "G",
+                    "kind": "aliyun",
+                    "sign_name": "S",
+                    "template_code": "T",
+                    "template_params": "customer,iban",
+                }
+            )
+        self.assertFalse(Channel.search([("name", "in", ("Bad", "Team"))]), "nothing half-written")
+        unconfigured = Channel.create(
+            {"name": "No URL", "kind": "wecom", "event_ids": [fields.Command.set(self.events["alert"].ids)]}
+        )
+        self.assertFalse(unconfigured.with_user(self.credit_manager).has_webhook)
+        message = self.queue_tests(unconfigured, 1)
+        self.send()
+        self.assertEqual((message.state, message.error), ("failed", "no webhook URL"))
 
     def test_payload_fields_are_exact(self):
         message = self.queue_tests(self.feishu, 1)
