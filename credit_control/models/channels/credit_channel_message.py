@@ -364,6 +364,10 @@ class CreditChannelMessage(models.Model):
             answer = message._deliver(now)
             window.record(now)
             message._record_answer(answer)
+            if not answer.ok and not answer.fatal:
+                # down, throttled or answering garbage: its other messages wait for a later run,
+                # so a dead robot costs one timeout per run, never one per message
+                blocked.add(channel.id)
             self._channel_commit()
         if blocked:
             self.env.ref("credit_control.ir_cron_credit_channel_send")._trigger(

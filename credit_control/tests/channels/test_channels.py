@@ -325,31 +325,36 @@ class TestChannelDelivery(ChannelsCommon):
     def test_outage_garbage_and_http_errors_retry_with_backoff_and_never_block(self):
         self.feishu.webhook_url = "http://127.0.0.1:%s/feishu/open-apis/bot/v2/hook/%s" % (closed_port(), FEISHU_HOOK)
         self.server.scripts["/wecom"] = [(200, b"<html>502 Bad Gateway</html>"), (500, b"")]
-        feishu = self.queue_tests(self.feishu, 1)
+        feishu = self.queue_tests(self.feishu, 2)
         wecom = self.queue_tests(self.wecom, 2)
         dingtalk = self.queue_tests(self.dingtalk, 1)
         now = fields.Datetime.now()
         with freeze_time(now):
             self.send()
         self.assertEqual(dingtalk.state, "sent", "a dead robot does not stop the others")
-        self.assertEqual((feishu.state, feishu.attempt_count), ("retry", 1))
-        self.assertEqual(feishu.error, "connection failed (ConnectionError)")
-        self.assertEqual(feishu.next_attempt, now + timedelta(seconds=60))
-        self.assertEqual(wecom.mapped("error"), ["unreadable answer (HTTP 200)", "HTTP 500"])
-        self.assertEqual(wecom.mapped("state"), ["retry", "retry"])
+        self.assertEqual(feishu.mapped("state"), ["retry", "queued"], "one attempt per run on a robot that failed")
+        self.assertEqual(feishu[0].attempt_count, 1)
+        self.assertEqual(feishu[0].error, "connection failed (ConnectionError)")
+        self.assertEqual(feishu[0].next_attempt, now + timedelta(seconds=60))
+        self.assertEqual(wecom.mapped("state"), ["retry", "queued"])
+        self.assertEqual(wecom[0].error, "unreadable answer (HTTP 200)")
         with freeze_time(now + timedelta(seconds=30)):
             self.send()
-        self.assertEqual(feishu.attempt_count, 1, "not before its back-off")
+        self.assertEqual(feishu.mapped("attempt_count"), [1, 1], "the first one not before its back-off")
+        self.assertEqual((wecom[1].state, wecom[1].error), ("retry", "HTTP 500"))
         with freeze_time(now + timedelta(seconds=61)):
             self.send()
-        self.assertEqual((feishu.attempt_count, feishu.next_attempt), (2, now + timedelta(seconds=61 + 120)))
-        self.assertEqual(wecom.mapped("state"), ["sent", "sent"], "the robot is back")
-        moment = now + timedelta(seconds=61)
+        self.assertEqual((feishu[0].attempt_count, feishu[0].next_attempt), (2, now + timedelta(seconds=61 + 120)))
+        self.assertEqual(wecom.mapped("state"), ["sent", "retry"], "the robot is back")
+        with freeze_time(now + timedelta(seconds=91)):
+            self.send()
+        self.assertEqual(wecom.mapped("state"), ["sent", "sent"])
+        self.assertEqual(len([item for item in self.server.accepted if item[0] == "/wecom"]), 2)
         for _attempt in range(3):
-            moment = feishu.next_attempt
-            with freeze_time(moment):
+            with freeze_time(feishu[0].next_attempt):
                 self.send()
-        self.assertEqual((feishu.state, feishu.attempt_count), ("failed", 5))
+        self.assertEqual((feishu[0].state, feishu[0].attempt_count), ("failed", 5))
+        self.assertEqual(feishu[1].state, "retry")
 
     def test_dingtalk_rate_limit_and_digest_of_what_does_not_fit(self):
         messages = self.queue_tests(self.dingtalk, 25)
