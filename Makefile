@@ -38,11 +38,15 @@ test:
 # Odoo's own suites with credit_control installed at its defaults (WITHOUT=1: the same suites
 # without it, to compare). Not part of make test: about an hour on 2 cores.
 ODOO_SUITES ?= /sale,/sale_management,/account
+# The stock bridge: make test-odoo ODOO_SUITES=/stock,/sale_stock ODOO_INSTALL=credit_control_stock
+#                   ODOO_WITHOUT_INSTALL=sale_stock ODOO_RUN=stock (WITHOUT=1: without)
+ODOO_INSTALL ?= credit_control
+ODOO_WITHOUT_INSTALL ?= sale_management$(comma)account
 ODOO_RUN ?= odoo$(if $(WITHOUT),-without,)
 test-odoo:
 	@TEST_TAGS="$(ODOO_SUITES)" TEST_GATES=0 TEST_DB=credit_control_$(subst -,_,$(ODOO_RUN)) \
 	    TEST_LOG=$(CURDIR)/.data/log/test-$(ODOO_RUN).log QUALITY_RESULTS=$(CURDIR)/.data/log/quality-$(ODOO_RUN).txt \
-	    TEST_INSTALL="$(if $(WITHOUT),sale_management$(comma)account,credit_control)" bash tools/test.sh $(ODOO_ARGS)
+	    TEST_INSTALL="$(if $(WITHOUT),$(ODOO_WITHOUT_INSTALL),$(ODOO_INSTALL))" bash tools/test.sh $(ODOO_ARGS)
 
 i18n:
 	@bash tools/i18n.sh $(I18N_ARGS)

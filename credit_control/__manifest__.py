@@ -6,7 +6,7 @@
     "author": "credit_control developers",
     "website": "https://github.com/credit-control/credit_control",
     "license": "LGPL-3",
-    "depends": ["mail", "account", "sale_management", "phone_validation"],
+    "depends": ["mail", "account", "sale_management", "phone_validation", "sms"],
     "external_dependencies": {
         "python": ["xlsxwriter", "requests", "phonenumbers"],
     },
@@ -66,6 +66,14 @@
         "views/registry/credit_registry_snapshot_views.xml",
         "views/registry/res_partner_views.xml",
         "views/registry/res_config_settings_views.xml",
+        # channels
+        "security/channels/ir.model.access.csv",
+        "security/channels/channels_security.xml",
+        "data/channels/credit_channel_data.xml",
+        "views/channels/credit_channel_views.xml",
+        "views/channels/credit_sms_gateway_views.xml",
+        "views/channels/credit_dunning_communication_views.xml",
+        "views/channels/res_config_settings_views.xml",
         # all menus, after the views whose actions they open
         "views/credit_control_menus.xml",
     ],

@@ -7,3 +7,4 @@ from . import aging
 from . import scoring
 from . import dunning
 from . import registry
+from . import channels

@@ -104,14 +104,14 @@ class TestDeliveryCheckpoint(CreditControlCommon):
     def test_grace_days(self):
         self.company.credit_delivery_grace_days = 3
         order, picking = self.confirmed_order()
+        order2, picking2 = self.confirmed_order(qty=1.0)
+        order2.credit_checked_date = fields.Datetime.now() - timedelta(days=4)
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         picking.button_validate()
         self.assertEqual(picking.state, "done", "the order passed 0 days ago, within 3 grace days")
-
-        order2, picking2 = self.confirmed_order(qty=1.0)
-        order2.credit_checked_date = fields.Datetime.now() - timedelta(days=4)
         picking2.button_validate()
-        self.assertEqual(picking2.state, "assigned")
+        self.assertEqual(picking2.state, "assigned", "checked 4 days ago: beyond the 3 grace days")
+        self.assertEqual(picking2.credit_hold_ids.reason_ids.mapped("rule"), ["manual_hold"])
 
     def test_return_never_held(self):
         order, picking = self.confirmed_order()

@@ -159,7 +159,7 @@ class CreditDocumentMixin(models.AbstractModel):
     def _credit_hold_intro(self, hold, new):
         """First line of the messages of a hold on this document."""
         self.ensure_one()
-        checkpoint = dict(hold._fields["checkpoint"]._description_selection(self.env))[hold.checkpoint]
+        checkpoint = hold._get_checkpoint_label()
         if new:
             return _(
                 "%(checkpoint)s of %(document)s is on credit hold %(hold)s:",

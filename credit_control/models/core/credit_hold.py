@@ -154,6 +154,11 @@ class CreditHold(models.Model):
         self.ensure_one()
         return self[self._get_document_fields()[self.checkpoint]]
 
+    def _get_checkpoint_label(self):
+        """The checkpoint as the reader reads it ("Invoice posting")."""
+        self.ensure_one()
+        return dict(self._fields["checkpoint"]._description_selection(self.env))[self.checkpoint]
+
     def _format_amount(self, amount, currency=None):
         return formatLang(self.env, amount, currency_obj=currency or self.currency_id)
 
