@@ -116,7 +116,6 @@ class CreditRegistryProvider(models.Model):
     )
     supports_legal_risk = fields.Boolean(string="Lists Legal Risk Records", compute="_compute_client_description")
     monthly_call_budget = fields.Integer(
-        string="Monthly Call Budget",
         help="At most this many calls in a calendar month (UTC), legal-risk calls included; 0: no budget. "
         "Customers beyond it wait for the next month.",
     )
@@ -125,12 +124,10 @@ class CreditRegistryProvider(models.Model):
         help="A customer this provider answered about less than this many days ago is not asked about again, "
         "even from the button or the queue; 0: no minimum.",
     )
-    budget_month = fields.Date(string="Budget Month", readonly=True, copy=False)
+    budget_month = fields.Date(readonly=True, copy=False)
     budget_calls = fields.Integer(string="Calls Counted", readonly=True, copy=False)
-    calls_this_month = fields.Integer(string="Calls This Month", compute="_compute_budget")
-    calls_left_this_month = fields.Integer(
-        string="Calls Left This Month", compute="_compute_budget", help="-1: no budget."
-    )
+    calls_this_month = fields.Integer(compute="_compute_budget")
+    calls_left_this_month = fields.Integer(compute="_compute_budget", help="-1: no budget.")
     refresh_note = fields.Char(
         string="Last Refresh", readonly=True, copy=False, help="What the scheduled refresh did and skipped last."
     )

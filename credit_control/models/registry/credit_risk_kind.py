@@ -46,7 +46,7 @@ class CreditRiskKind(models.Model):
     def _weights(self):
         """{kind code: weight} for the legal-risk index; the defaults of risk.py for a missing kind."""
         weights = dict(DEFAULT_KIND_WEIGHTS)
-        for kind in self.sudo().search([]):
+        for kind in self.sudo().search([], limit=len(RISK_KINDS)):
             weights[kind.code] = kind.weight
         return weights
 
