@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 from .credit_risk_kind import RISK_KINDS
@@ -75,19 +76,25 @@ class CreditRiskEvent(models.Model):
 
     @api.model
     def _holding_kinds(self, partner_ids):
-        """{commercial partner id: [kind codes]} of the active records that hold orders; one query."""
-        codes = self.env["credit.risk.kind"]._hold_codes()
-        if not codes or not partner_ids:
+        """{commercial partner id: [kind codes]} of the active records of a kind that holds orders;
+        one query (it runs with every figure of the available credit)."""
+        if not partner_ids:
             return {}
-        groups = self.sudo()._read_group(
-            [("partner_id", "in", list(partner_ids)), ("status", "=", "active"), ("kind", "in", codes)],
-            ["partner_id", "kind"],
-            ["__count"],
+        self.flush_model(["partner_id", "kind", "status"])
+        self.env["credit.risk.kind"].flush_model(["code", "hold"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT event.partner_id, array_agg(DISTINCT event.kind ORDER BY event.kind)
+                  FROM credit_risk_event event
+                  JOIN credit_risk_kind kind ON kind.code = event.kind AND kind.hold
+                 WHERE event.partner_id = ANY(%s) AND event.status = 'active'
+              GROUP BY event.partner_id
+                """,
+                list(partner_ids),
+            )
         )
-        kinds = {}
-        for partner, kind, _count in groups:
-            kinds.setdefault(partner.id, []).append(kind)
-        return {partner_id: sorted(codes_) for partner_id, codes_ in kinds.items()}
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _record_results(self, entries):

@@ -49,7 +49,3 @@ class CreditRiskKind(models.Model):
         for kind in self.sudo().search([], limit=len(RISK_KINDS)):
             weights[kind.code] = kind.weight
         return weights
-
-    @api.model
-    def _hold_codes(self):
-        return self.sudo().search([("hold", "=", True)]).mapped("code")
