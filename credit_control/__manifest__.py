@@ -62,6 +62,8 @@
         "security/registry/ir.model.access.csv",
         "security/registry/registry_security.xml",
         "data/registry/credit_registry_data.xml",
+        "data/registry/credit_risk_kind_data.xml",
+        "views/registry/credit_risk_event_views.xml",
         "views/registry/credit_registry_provider_views.xml",
         "views/registry/credit_registry_snapshot_views.xml",
         "views/registry/res_partner_views.xml",

@@ -18,12 +18,12 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
+from .errors import NOT_FOUND, is_transient
+from .risk import RiskResult
 from .status import STATUSES, UNKNOWN
+from .uscc import PLAUSIBLE, check_company_code, is_uscc
 
-NOT_FOUND = "not found"
 REDACTED = "***"
-# errors that asking again will not change
-PERMANENT_ERRORS = frozenset({NOT_FOUND, "invalid identifier", "missing API key", "INVALID_INPUT"})
 
 # VIES prefixes: Greece is EL, Northern Ireland XI (the UK itself left VIES in 2021).
 EU_VAT_PREFIXES = frozenset(
@@ -38,8 +38,6 @@ LEI = "lei"
 USCC = "unified_social_credit_code"
 IDENTIFIER_TYPES = (VAT, COMPANY_REGISTRY, LEI, USCC)
 
-# Chinese unified social credit code: 18 characters, no I, O, S, V or Z.
-USCC_PATTERN = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 _CAPITAL_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿|万)?")
 _CAPITAL_MULTIPLIERS = {"万": 10**4, "亿": 10**8}
@@ -84,10 +82,7 @@ class RegistryResult:
         """Whether the failure may go away by itself (network, provider trouble, rate limit, a
         member state out of service), so asking again soon is worth it; "not found", a refused
         key or an identifier the provider rejects come back the same until someone acts."""
-        if not self.error or self.error in PERMANENT_ERRORS:
-            return False
-        status = self.http_status or 0
-        return not (400 <= status < 500) or status in (408, 429)
+        return is_transient(self.error, self.http_status)
 
 
 class RegistryError(Exception):
@@ -146,6 +141,8 @@ class RegistryClient:
     # whether fetch takes the requester's own VAT number (``requester_vat``)
     uses_requester_vat = False
     personal_data_keys = frozenset()
+    # kind of legal-risk record (risk.py) -> RiskEndpoint, for the providers that list them
+    risk_endpoints = {}
 
     def __init__(self, base_url=None, api_key=None, timeout=10, session=None):
         self.base_url = (base_url or self.default_base_url).rstrip("/")
@@ -218,36 +215,103 @@ class RegistryClient:
             return self.failure(str(identifier or ""), "invalid identifier")
         if self.requires_api_key and not self.api_key:
             return self.failure(identifier, "missing API key")
-        http = self.session or requests
-        try:
-            response = http.request(timeout=self.timeout, **self.build_request(identifier, **kwargs))
-        except requests.Timeout:
-            return self.failure(identifier, "timeout")
-        except requests.RequestException:
-            # the exception's text holds the URL, and some providers want the key in the URL
-            return self.failure(identifier, "connection error")
+        response, error = self.send(self.build_request(identifier, **kwargs))
+        if error:
+            return self.failure(identifier, error)
         return self.read_response(response, identifier)
 
-    def read_response(self, response, identifier):
-        """Turn an HTTP response into a result, whatever its status and body."""
+    def send(self, request):
+        """(response, None), or (None, error) when no HTTP answer came."""
+        http = self.session or requests
+        try:
+            return http.request(timeout=self.timeout, **request), None
+        except requests.Timeout:
+            return None, "timeout"
+        except requests.RequestException:
+            # the exception's text holds the URL, and some providers want the key in the URL
+            return None, "connection error"
+
+    def read_response(self, response, identifier, parse=None, failure=None):
+        """Turn an HTTP response into a result, whatever its status and body. ``parse`` and
+        ``failure`` make the result (a legal-risk result for ``fetch_risk``)."""
         try:
             payload = response.json()
         except ValueError:
             payload = None
         status_code = response.status_code
         if status_code >= 400:
-            result = self.parse_http_error(status_code, payload, identifier)
+            if failure:
+                error = {404: NOT_FOUND, 429: "rate limited"}.get(status_code, f"HTTP {status_code}")
+                result = failure(identifier, error, payload)
+            else:
+                result = self.parse_http_error(status_code, payload, identifier)
             result.retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        elif payload is None:
-            result = self.failure(identifier, "malformed JSON")
-        elif not isinstance(payload, dict):
-            result = self.failure(identifier, "unexpected payload")
-        elif not payload:
-            result = self.failure(identifier, "empty response")
         else:
-            result = self.parse(payload, identifier)
+            failure = failure or self.failure
+            if payload is None:
+                result = failure(identifier, "malformed JSON")
+            elif not isinstance(payload, dict):
+                result = failure(identifier, "unexpected payload")
+            elif not payload:
+                result = failure(identifier, "empty response")
+            else:
+                result = (parse or self.parse)(payload, identifier)
         result.http_status = status_code
         return result
+
+    # -- legal-risk records, for the clients with ``risk_endpoints`` --------------------------
+
+    def fetch_risk(self, identifier, kind):
+        """Ask the provider for the records of one kind (risk.py) about one company: one paid
+        call. Never raises for network, HTTP or payload trouble, as ``fetch``."""
+
+        def failure(identifier, error, payload=None):
+            return self.risk_failure(kind, identifier, error, payload)
+
+        try:
+            identifier = self.clean_identifier(identifier)
+        except ValueError:
+            return failure(str(identifier or ""), "invalid identifier")
+        if kind not in self.risk_endpoints:
+            return failure(identifier, "not offered")
+        if self.requires_api_key and not self.api_key:
+            return failure(identifier, "missing API key")
+        response, error = self.send(self.build_risk_request(identifier, self.risk_endpoints[kind]))
+        if error:
+            return failure(identifier, error)
+        return self.read_response(
+            response,
+            identifier,
+            parse=lambda payload, identifier: self.parse_risk(payload, kind, identifier),
+            failure=failure,
+        )
+
+    def parse_risk(self, payload, kind, identifier=None):
+        """A decoded payload -> RiskResult of ``kind``; never raises."""
+        try:
+            return self.interpret_risk(payload, kind, identifier)
+        except RegistryError as error:
+            return self.risk_failure(kind, identifier, str(error), payload)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            return self.risk_failure(kind, identifier, "unexpected payload", payload)
+
+    def build_risk_request(self, identifier, endpoint):
+        """Keyword arguments for requests' ``request()`` of one RiskEndpoint."""
+        raise NotImplementedError
+
+    def interpret_risk(self, payload, kind, identifier):
+        """A decoded JSON object -> RiskResult of ``kind``; raises as ``interpret`` does."""
+        raise NotImplementedError
+
+    def risk_failure(self, kind, identifier, error, payload=None):
+        """A legal-risk result saying what went wrong, without any secret in it."""
+        return RiskResult(
+            provider=self.code,
+            kind=kind,
+            identifier=identifier or None,
+            error=redact(error, self.secrets),
+            payload=self.clean_payload(payload),
+        )
 
     def parse(self, payload, identifier=None):
         """A decoded payload -> RegistryResult; never raises, so it is tested without HTTP."""
@@ -419,9 +483,19 @@ def norwegian_orgnr(registry=None, vat=None):
     return match.group(1) if match else None
 
 
-def chinese_credit_code(*candidates):
-    """The first candidate that is an 18-character unified social credit code."""
-    return next((code for code in map(compact, candidates) if USCC_PATTERN.fullmatch(code)), None)
+def chinese_company_code(uscc=None, vat=None, company_registry=None):
+    """The code to ask a Chinese registry about: the unified social credit code (a legacy
+    15-digit registration number entered there is taken too), else the VAT number when it is a
+    credit code, else the company registry number when it is either. None when none of them can
+    exist, so that nobody pays for a lookup; a failed check character is no reason to skip a code
+    (the 2015 pilot codes fail it)."""
+    code, verdict = check_company_code(uscc)
+    if verdict in PLAUSIBLE:
+        return code
+    if is_uscc(vat):
+        return compact(vat)
+    code, verdict = check_company_code(company_registry)
+    return code if verdict in PLAUSIBLE else None
 
 
 def choose_providers(country_code, vat=None, company_registry=None, lei=None, unified_social_credit_code=None):

@@ -1,6 +1,8 @@
 # isort: skip_file
 from . import credit_registry_provider
 from . import credit_registry_snapshot
+from . import credit_risk_kind
+from . import credit_risk_event
 from . import credit_registry_fetcher
 from . import credit_rule
 from . import credit_alert

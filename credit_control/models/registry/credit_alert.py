@@ -8,4 +8,5 @@ class CreditAlert(models.Model):
     def _get_alert_types(self):
         return super()._get_alert_types() + [
             ("registry_status", _("Registry status changed")),
+            ("legal_risk", _("New legal-risk record")),
         ]

@@ -9,9 +9,10 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_datetime
+from odoo.tools.misc import format_date, format_datetime
 
 from ...lib.registry import RegistryResult
+from ...lib.registry.risk import RiskResult
 from ...lib.registry.status import ALARMING, SEVERITY, UNKNOWN
 
 _logger = logging.getLogger(__name__)
@@ -64,9 +65,11 @@ class CreditRegistryFetcher(models.AbstractModel):
         """Ask the registries about these customers now: the one place a user waits on a registry.
 
         Providers whose calls of the minute are used up, or that back off after a 429, are not
-        called: the customer is queued for them and the refresh runs when they allow it. Returns
-        (snapshots created, [(partner, provider)] left waiting); raises a UserError, before
-        anything is written, when no enabled registry knows the customers.
+        called: the customer is queued for them and the refresh runs when they allow it. A
+        provider that answered within its minimum age, or whose monthly budget is used up, is not
+        called either (each call is paid). Returns (snapshots created, [(partner, provider)] left
+        waiting, [(partner, provider, reason)] skipped); raises a UserError, before anything is
+        written, when no enabled registry knows the customers.
         """
         providers = self.env["credit.registry.provider"]._enabled_providers()
         pairs = self._pairs(partners, providers)
@@ -80,25 +83,69 @@ class CreditRegistryFetcher(models.AbstractModel):
                 )
             )
         now = fields.Datetime.now()
+        pairs, skipped = self._skip_recent(pairs, now)
         calls_left = providers._calls_left(now)
-        to_call = []
+        budget_left = providers._budget_checks_left()
+        to_call, over_budget = [], []
         for pair in pairs:
-            if calls_left[pair[1].id] > 0:
-                calls_left[pair[1].id] -= 1
+            provider = pair[1]
+            if budget_left[provider.id] is not None and budget_left[provider.id] <= 0:
+                over_budget.append(pair)
+            elif calls_left[provider.id] > 0:
+                calls_left[provider.id] -= 1
+                if budget_left[provider.id] is not None:
+                    budget_left[provider.id] -= 1
                 to_call.append(pair)
+        for partner, provider, _identifier in over_budget:
+            skipped.append(
+                (
+                    partner,
+                    provider,
+                    _("monthly budget of %(budget)s calls used up", budget=provider.monthly_call_budget),
+                )
+            )
+        pairs = [pair for pair in pairs if pair not in over_budget]
         snapshots = self._fetch(to_call, user=user)
         # refused with a 429: queued, asked again once the provider's back-off ends
         answered = {
             (snapshot.partner_id.id, snapshot.provider_id.id) for snapshot in snapshots if snapshot.http_status != 429
         }
-        providers._unqueue(list(answered))
+        providers._unqueue(list(answered) + [(partner.id, provider.id) for partner, provider, _reason in skipped])
         waiting = [
             (partner, provider) for partner, provider, _identifier in pairs if (partner.id, provider.id) not in answered
         ]
         if waiting:
             providers._queue([(partner.id, provider.id) for partner, provider in waiting])
             self._trigger_refresh(at=min(provider._next_window(now) for _partner, provider in waiting))
-        return snapshots, waiting
+        return snapshots, waiting, skipped
+
+    @api.model
+    def _skip_recent(self, pairs, now):
+        """(pairs to call, [(partner, provider, reason)] skipped): a provider with a minimum age is not
+        asked again about a customer it answered about more recently; one query per provider."""
+        recent = {}
+        for provider in {provider for _partner, provider, _identifier in pairs}:
+            partner_ids = [partner.id for partner, other, _identifier in pairs if other == provider]
+            for partner_id, date in provider._recently_answered(partner_ids, now).items():
+                recent[(partner_id, provider.id)] = date
+        kept, skipped = [], []
+        for partner, provider, identifier in pairs:
+            date = recent.get((partner.id, provider.id))
+            if date:
+                skipped.append(
+                    (
+                        partner,
+                        provider,
+                        _(
+                            "answered on %(date)s, less than %(days)s days ago: not asked again",
+                            date=format_datetime(self.env, date),
+                            days=provider.min_age_days,
+                        ),
+                    )
+                )
+            else:
+                kept.append((partner, provider, identifier))
+        return kept, skipped
 
     @api.model
     def _queue_partners(self, partners):
@@ -130,18 +177,30 @@ class CreditRegistryFetcher(models.AbstractModel):
         """Ask the registries about customers and record the answers.
 
         ``pairs``: [(commercial partner, provider, identifier)]. Returns the snapshots created,
-        one per call. A provider that answers 429 backs off and is not called again in this run;
-        no call starts after ``deadline`` (time.monotonic()). Nothing here raises on a
+        one per check. The calls of each provider are counted against its monthly budget before
+        they are made (pairs beyond it are not called) and those not made are given back. A
+        provider that answers 429 backs off and is not called again in this run; no check starts
+        after ``deadline`` (time.monotonic()). After the company's details, a provider fetching
+        legal-risk records is asked for each kind, unless the details failed (a company the
+        provider does not know has no records worth paying for). Nothing here raises on a
         registry's failure: it is recorded on the snapshot.
         """
         answers = []
         backing_off = set()
         clients = {}
+        granted, reserved, made = {}, {}, defaultdict(int)
+        for provider in {provider for _partner, provider, _identifier in pairs}:
+            count = sum(1 for _partner, other, _identifier in pairs if other == provider)
+            granted[provider.id] = provider._reserve_checks(count)
+            reserved[provider] = granted[provider.id] * provider._calls_per_check()
         session = self._registry_session()
         try:
             for partner, provider, identifier in pairs:
                 if provider.id in backing_off or (deadline and time.monotonic() > deadline):
                     continue
+                if granted[provider.id] <= 0:
+                    continue
+                granted[provider.id] -= 1
                 if provider.id not in clients:
                     clients[provider.id] = provider._client(session=session)
                 called_at = fields.Datetime.now()
@@ -149,11 +208,22 @@ class CreditRegistryFetcher(models.AbstractModel):
                 if result.error:
                     # errors never hold a key: the clients redact them
                     _logger.info("Registry %s, partner %s: %s", provider.code, partner.id, result.error)
+                risk_results = []
                 if provider._back_off(result, called_at):
                     backing_off.add(provider.id)
-                answers.append((partner, provider, result, called_at))
+                elif not result.error and provider._calls_per_check() > 1:
+                    for kind in clients[provider.id].risk_endpoints:
+                        risk = self._call_risk(clients[provider.id], provider, identifier, kind)
+                        risk_results.append(risk)
+                        if provider._back_off(risk, fields.Datetime.now()):
+                            backing_off.add(provider.id)
+                            break
+                made[provider] += 1 + len(risk_results)
+                answers.append((partner, provider, result, called_at, risk_results))
         finally:
             session.close()
+            for provider, calls in reserved.items():
+                provider._release_calls(calls - made[provider])
         return self._record(answers, user=user)
 
     @api.model
@@ -166,16 +236,28 @@ class CreditRegistryFetcher(models.AbstractModel):
             return RegistryResult(provider=provider.code, identifier=identifier, error="unexpected error")
 
     @api.model
+    def _call_risk(self, client, provider, identifier, kind):
+        """One legal-risk call; as ``_call``, a client's bug is an error, never a crash."""
+        try:
+            result = client.fetch_risk(identifier, kind)
+        except Exception as error:  # whatever happens, the run goes on
+            _logger.error("Registry %s, %s records: unexpected %s", provider.code, kind, type(error).__name__)
+            return RiskResult(provider=provider.code, kind=kind, identifier=identifier, error="unexpected error")
+        if result.error:
+            _logger.info("Registry %s, %s records: %s", provider.code, kind, result.error)
+        return result
+
+    @api.model
     def _record(self, answers, user=None):
-        """Store the answers [(partner, provider, result, called_at)], then update the customers'
-        registry status and raise the alerts of status changes."""
+        """Store the answers [(partner, provider, result, called_at, legal-risk results)], then update
+        the customers' registry status and legal-risk records, and raise the alerts of the changes."""
         if not answers:
             return self.env["credit.registry.snapshot"]
-        pairs = [(partner.id, provider.id) for partner, provider, _result, _at in answers]
+        pairs = [(partner.id, provider.id) for partner, provider, *_rest in answers]
         previous = self._last_known_statuses(pairs)
         self._retire(pairs)
         vals_list = []
-        for partner, provider, result, called_at in answers:
+        for partner, provider, result, called_at, risk_results in answers:
             before = previous.get((partner.id, provider.id))
             known = not result.error and result.status != UNKNOWN
             vals_list.append(
@@ -204,11 +286,23 @@ class CreditRegistryFetcher(models.AbstractModel):
                     "previous_status": before or False,
                     "changed": known and before is not None and before != result.status,
                     "is_latest": True,
+                    "call_count": 1 + len(risk_results),
+                    "risk_checked": bool(risk_results),
+                    "risk_error": "; ".join(f"{risk.kind}: {risk.error}" for risk in risk_results if risk.error)
+                    or False,
+                    "risk_payload": json.dumps(
+                        {risk.kind: risk.payload for risk in risk_results if risk.payload}, ensure_ascii=False, indent=1
+                    )
+                    if risk_results
+                    else False,
                 }
             )
         snapshots = self.env["credit.registry.snapshot"].sudo().create(vals_list)
         self._update_partners({partner_id for partner_id, _provider_id in pairs})
         self._raise_status_alerts(snapshots)
+        self.env["credit.risk.event"]._record_results(
+            [(snapshot, answer[4]) for snapshot, answer in zip(snapshots, answers, strict=True) if answer[4]]
+        )
         return snapshots
 
     @api.model
@@ -440,8 +534,12 @@ class CreditRegistryFetcher(models.AbstractModel):
         providers = self.env["credit.registry.provider"]._enabled_providers()
         now = fields.Datetime.now()
         calls_left = providers._calls_left(now)
+        budget_left = providers._budget_checks_left()
         deadline = time.monotonic() + RUN_SECONDS
         for provider in providers:
+            if budget_left[provider.id] == 0:
+                self._note_budget_used_up(provider, now)
+                continue
             budget = min(calls_left[provider.id], BATCH_SIZE)
             if budget <= 0:
                 continue
@@ -460,6 +558,11 @@ class CreditRegistryFetcher(models.AbstractModel):
     def _refresh_provider(self, provider, limit, now, deadline=None):
         """Call ``provider`` for up to ``limit`` customers: the queued ones first, then the stale."""
         queued = provider._queued_partner_ids(limit)
+        # answered within the provider's minimum age: not asked again, whoever queued it
+        recent = provider._recently_answered(queued, now)
+        if recent:
+            provider._unqueue([(partner_id, provider.id) for partner_id in recent])
+            queued = [partner_id for partner_id in queued if partner_id not in recent]
         stale = self._stale_partner_ids(provider, limit - len(queued), now) if len(queued) < limit else []
         partners = self.env["res.partner"].browse(dict.fromkeys(queued + stale))
         pairs, gone = [], []
@@ -479,7 +582,37 @@ class CreditRegistryFetcher(models.AbstractModel):
         # a customer refused with a 429 stays queued: asked again once the provider's back-off ends
         answered = snapshots.filtered(lambda snapshot: snapshot.http_status != 429)
         provider._unqueue([(snapshot.partner_id.id, provider.id) for snapshot in answered])
+        note = _(
+            "%(date)s: %(checks)s customers checked, %(calls)s calls.",
+            date=format_datetime(self.env, now),
+            checks=len(snapshots),
+            calls=sum(snapshots.mapped("call_count")),
+        )
+        if recent:
+            note += " " + _(
+                "%(count)s queued customers skipped: answered less than %(days)s days ago.",
+                count=len(recent),
+                days=provider.min_age_days,
+            )
+            _logger.info("Registry %s: %s queued customers skipped by the minimum age", provider.code, len(recent))
+        provider._set_refresh_note(note)
         return snapshots
+
+    @api.model
+    def _note_budget_used_up(self, provider, now):
+        """Say on the provider (and in the log) that its budget stops the refresh until next month."""
+        due = self._due_count(provider, now)
+        if not due:
+            return
+        provider._set_refresh_note(
+            _(
+                "%(date)s: monthly budget of %(budget)s calls used up; %(count)s customers wait for next month.",
+                date=format_date(self.env, fields.Date.to_date(now)),
+                budget=provider.monthly_call_budget,
+                count=due if due < DUE_COUNT_CAP else "%s+" % DUE_COUNT_CAP,
+            )
+        )
+        _logger.info("Registry %s: monthly budget used up, %s checks skipped", provider.code, due)
 
     @api.model
     def _stale_partner_ids(self, provider, limit, now):
@@ -505,10 +638,12 @@ class CreditRegistryFetcher(models.AbstractModel):
 
     @api.model
     def _stale_condition(self, provider, now):
+        """Answers older than the refresh delay (and the minimum age), failures worth retrying older
+        than the retry delay."""
         return SQL(
             "s.provider_id = %s AND s.is_latest AND (s.date < %s OR (s.transient AND s.date < %s))",
             provider.id,
-            now - timedelta(days=provider.stale_after_days),
+            now - timedelta(days=max(provider.stale_after_days, provider.min_age_days)),
             now - timedelta(minutes=provider.retry_minutes),
         )
 
@@ -546,8 +681,11 @@ class CreditRegistryFetcher(models.AbstractModel):
         whose minute's calls are used up (or that backs off) may be called again."""
         now = fields.Datetime.now()
         calls_left = providers._calls_left(now)
+        budget_left = providers._budget_checks_left()
         remaining, later = 0, []
         for provider in providers:
+            if budget_left[provider.id] == 0:
+                continue  # nothing before next month; the hourly run finds out
             due = self._due_count(provider, now)
             if not due:
                 continue

@@ -32,6 +32,8 @@ class CreditRegistryProvider(models.Model):
         ("rate_limit_positive", "CHECK(rate_limit > 0)", "The rate limit must be at least one call per minute."),
         ("stale_positive", "CHECK(stale_after_days > 0)", "The refresh delay must be at least one day."),
         ("retry_positive", "CHECK(retry_minutes > 0)", "The retry delay must be at least one minute."),
+        ("budget_positive", "CHECK(monthly_call_budget >= 0)", "The monthly call budget cannot be negative."),
+        ("min_age_positive", "CHECK(min_age_days >= 0)", "The minimum age before a new check cannot be negative."),
     ]
 
     name = fields.Char(required=True)
@@ -107,6 +109,28 @@ class CreditRegistryProvider(models.Model):
         copy=False,
         help="Customers waiting for a check by the scheduled refresh.",
     )
+    legal_risk_enabled = fields.Boolean(
+        string="Legal Risk Records",
+        help="With each check, also fetch the court, dishonesty and penalty records the provider lists: one paid "
+        "call per kind of record, after the company's details.",
+    )
+    supports_legal_risk = fields.Boolean(string="Lists Legal Risk Records", compute="_compute_client_description")
+    monthly_call_budget = fields.Integer(
+        help="At most this many calls in a calendar month (UTC), legal-risk calls included; 0: no budget. "
+        "Customers beyond it wait for the next month.",
+    )
+    min_age_days = fields.Integer(
+        string="Minimum Age Before a New Check (Days)",
+        help="A customer this provider answered about less than this many days ago is not asked about again, "
+        "even from the button or the queue; 0: no minimum.",
+    )
+    budget_month = fields.Date(readonly=True, copy=False)
+    budget_calls = fields.Integer(string="Calls Counted", readonly=True, copy=False)
+    calls_this_month = fields.Integer(compute="_compute_budget")
+    calls_left_this_month = fields.Integer(compute="_compute_budget", help="-1: no budget.")
+    refresh_note = fields.Char(
+        string="Last Refresh", readonly=True, copy=False, help="What the scheduled refresh did and skipped last."
+    )
     pending_count = fields.Integer(string="Queued", compute="_compute_counts")
     snapshot_count = fields.Integer(string="Checks", compute="_compute_counts")
 
@@ -133,6 +157,7 @@ class CreditRegistryProvider(models.Model):
             provider.requires_api_key = bool(client_class and client_class.requires_api_key)
             provider.uses_api_secret = bool(client_class and client_class.uses_secret)
             provider.uses_requester_vat = bool(client_class and client_class.uses_requester_vat)
+            provider.supports_legal_risk = bool(client_class and client_class.risk_endpoints)
             provider.accepted_identifiers = (
                 ", ".join(labels[identifier] for identifier in client_class.identifiers) if client_class else False
             )
@@ -140,6 +165,16 @@ class CreditRegistryProvider(models.Model):
                 countries.filtered(lambda country, covered=client_class.countries: country.code in covered)
                 if client_class and client_class.countries
                 else False
+            )
+
+    @api.depends("budget_month", "budget_calls", "monthly_call_budget")
+    def _compute_budget(self):
+        month = self._budget_month()
+        for provider in self:
+            used = provider.budget_calls if provider.budget_month == month else 0
+            provider.calls_this_month = used
+            provider.calls_left_this_month = (
+                max(provider.monthly_call_budget - used, 0) if provider.monthly_call_budget else -1
             )
 
     def _compute_counts(self):
@@ -259,22 +294,142 @@ class CreditRegistryProvider(models.Model):
         return {}
 
     def _calls_left(self, now):
-        """{provider id: calls still allowed now}: the rate limit minus the calls of the last
-        minute, 0 while backing off after a 429."""
-        self.env["credit.registry.snapshot"].flush_model(["provider_id", "date"])
+        """{provider id: checks of a customer allowed now}: the rate limit minus the calls of the last
+        minute, within the month's budget, divided by the calls one check makes; 0 while backing
+        off after a 429."""
+        self.env["credit.registry.snapshot"].flush_model(["provider_id", "date", "call_count"])
         self.env.cr.execute(
             SQL(
-                "SELECT provider_id, count(*) FROM credit_registry_snapshot "
+                "SELECT provider_id, sum(call_count) FROM credit_registry_snapshot "
                 "WHERE provider_id = ANY(%s) AND date > %s GROUP BY provider_id",
                 self.ids,
                 now - RATE_WINDOW,
             )
         )
         calls = dict(self.env.cr.fetchall())
-        return {
-            provider.id: 0 if provider._backing_off(now) else max(provider.rate_limit - calls.get(provider.id, 0), 0)
-            for provider in self
-        }
+        budget = self._budget_checks_left()
+        left = {}
+        for provider in self:
+            if provider._backing_off(now):
+                left[provider.id] = 0
+                continue
+            checks = max(provider.rate_limit - calls.get(provider.id, 0), 0) // provider._calls_per_check()
+            if budget[provider.id] is not None:
+                checks = min(checks, budget[provider.id])
+            left[provider.id] = checks
+        return left
+
+    def _calls_per_check(self):
+        """Calls one check of a customer makes: the company's details, then one per kind of legal-risk
+        record when they are fetched."""
+        self.ensure_one()
+        client_class = CLIENTS.get(self.code)
+        risk_calls = len(client_class.risk_endpoints) if client_class and self.legal_risk_enabled else 0
+        return 1 + risk_calls
+
+    # ------------------------------------------------------------------
+    # Monthly call budget and minimum age
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _budget_month(self):
+        return fields.Date.today().replace(day=1)
+
+    def _budget_checks_left(self):
+        """{provider id: checks the month's budget still allows, None without a budget}."""
+        month = self._budget_month()
+        left = {}
+        for provider in self:
+            if not provider.monthly_call_budget:
+                left[provider.id] = None
+                continue
+            used = provider.budget_calls if provider.budget_month == month else 0
+            left[provider.id] = max(provider.monthly_call_budget - used, 0) // provider._calls_per_check()
+        return left
+
+    def _reserve_checks(self, checks):
+        """Count the calls of up to ``checks`` checks against the month's budget before making them;
+        returns the checks granted. One UPDATE on the provider's row, which it locks: two refreshes
+        running at once never spend the same calls."""
+        self.ensure_one()
+        per_check = self._calls_per_check()
+        if checks <= 0:
+            return 0
+        self.flush_recordset(["budget_month", "budget_calls", "monthly_call_budget"])
+        month = self._budget_month()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH current AS (
+                    SELECT id, COALESCE(monthly_call_budget, 0) AS budget,
+                           CASE WHEN budget_month = %(month)s THEN COALESCE(budget_calls, 0) ELSE 0 END AS used
+                      FROM credit_registry_provider
+                     WHERE id = %(id)s
+                       FOR NO KEY UPDATE
+                ), granted AS (
+                    SELECT id, used,
+                           CASE WHEN budget = 0 THEN %(checks)s
+                                ELSE LEAST(%(checks)s, GREATEST(budget - used, 0) / %(per_check)s)
+                           END AS checks
+                      FROM current
+                )
+                UPDATE credit_registry_provider provider
+                   SET budget_month = %(month)s, budget_calls = granted.used + granted.checks * %(per_check)s
+                  FROM granted
+                 WHERE provider.id = granted.id
+             RETURNING granted.checks
+                """,
+                id=self.id,
+                month=month,
+                checks=checks,
+                per_check=per_check,
+            )
+        )
+        granted = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["budget_month", "budget_calls", "calls_this_month", "calls_left_this_month"])
+        return granted
+
+    def _release_calls(self, calls):
+        """Give back reserved calls that were not made (a deadline, a 429, a failed first call)."""
+        self.ensure_one()
+        if calls <= 0:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE credit_registry_provider SET budget_calls = GREATEST(COALESCE(budget_calls, 0) - %s, 0) "
+                "WHERE id = %s AND budget_month = %s",
+                calls,
+                self.id,
+                self._budget_month(),
+            )
+        )
+        self.invalidate_recordset(["budget_calls", "calls_this_month", "calls_left_this_month"])
+
+    def _recently_answered(self, partner_ids, now):
+        """{partner id: date} of the customers this provider answered about within its minimum age
+        (a failure worth retrying is no answer); one query."""
+        self.ensure_one()
+        if not self.min_age_days or not partner_ids:
+            return {}
+        self.env["credit.registry.snapshot"].flush_model(["partner_id", "provider_id", "date", "transient"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, max(date) FROM credit_registry_snapshot
+                 WHERE provider_id = %s AND partner_id = ANY(%s) AND NOT transient AND date > %s
+              GROUP BY partner_id
+                """,
+                self.id,
+                list(partner_ids),
+                now - timedelta(days=self.min_age_days),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _set_refresh_note(self, note):
+        self.ensure_one()
+        if self.refresh_note != note:
+            self.sudo().refresh_note = note
 
     def _backing_off(self, now):
         self.ensure_one()

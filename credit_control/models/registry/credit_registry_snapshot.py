@@ -84,6 +84,24 @@ class CreditRegistrySnapshot(models.Model):
         string="Status Changed", readonly=True, help="The status differs from this provider's previous answer."
     )
     is_latest = fields.Boolean(string="Latest", readonly=True, help="The last call to this provider for the customer.")
+    call_count = fields.Integer(
+        string="Calls", default=1, readonly=True, help="Calls this check made: the details, then the legal-risk lists."
+    )
+    risk_checked = fields.Boolean(
+        string="Legal Risk Checked", readonly=True, help="The provider's legal-risk records were asked for."
+    )
+    risk_error = fields.Char(
+        string="Legal Risk Errors", readonly=True, help="The lists of records the provider gave no answer for."
+    )
+    risk_payload = fields.Text(
+        string="Raw Legal Risk Answers",
+        readonly=True,
+        groups="base.group_system",
+        help="The provider's legal-risk answers, without personal data.",
+    )
+    risk_event_ids = fields.One2many(
+        "credit.risk.event", "snapshot_id", string="Legal Risk Records First Reported", readonly=True
+    )
 
     @api.depends("error", "http_status")
     def _compute_error_label(self):

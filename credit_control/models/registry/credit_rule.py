@@ -13,6 +13,7 @@ class CreditRule(models.AbstractModel):
     def _get_rules(self):
         return super()._get_rules() + [
             ("registry", _("Registry: insolvency, liquidation or dissolution"), "_rule_registry"),
+            ("legal_risk", _("Legal risk: active court or authority records"), "_rule_legal_risk"),
         ]
 
     @api.model
@@ -21,11 +22,21 @@ class CreditRule(models.AbstractModel):
 
     @api.model
     def _get_company_fields(self):
-        return super()._get_company_fields() + ["credit_registry_hold"]
+        return super()._get_company_fields() + ["credit_registry_hold", "credit_legal_risk_hold"]
+
+    @api.model
+    def _get_facts(self, partners, company, today):
+        facts = super()._get_facts(partners, company, today)
+        if company.credit_legal_risk_hold:
+            for partner_id, kinds in self.env["credit.risk.event"]._holding_kinds(partners.ids).items():
+                facts.setdefault(partner_id, {})["legal_risk_kinds"] = kinds
+        return facts
 
     @api.model
     def _get_blocked_partner_ids(self, partners, company, today):
         blocked = super()._get_blocked_partner_ids(partners, company, today)
+        if company.credit_legal_risk_hold:
+            blocked |= set(self.env["credit.risk.event"]._holding_kinds(partners.ids))
         if not company.credit_registry_hold:
             return blocked
         return blocked | set(partners.filtered(lambda partner: partner.credit_registry_status in ALARMING).ids)
@@ -53,4 +64,23 @@ class CreditRule(models.AbstractModel):
             status=labels.get(params["status"], params["status"]),
             provider=params["provider"],
             date=format_date(self.env, params["date"]) if params.get("date") else "",
+        )
+
+    def _rule_legal_risk(self, check):
+        """Active records of a kind that holds (a dishonest-debtor listing by default), as stored by
+        the last registry checks: no registry is called while confirming."""
+        kinds = check.facts.get("legal_risk_kinds")
+        if not kinds:
+            return None
+        return {"params": {"partner": check.partner.display_name, "kinds": kinds}}
+
+    def _message_legal_risk(self, params):
+        labels = dict(self.env["credit.risk.event"]._fields["kind"]._description_selection(self.env))
+        kinds = []
+        for kind in params.get("kinds") or []:
+            kinds.append(labels.get(kind, kind))
+        return _(
+            "%(partner)s has active legal-risk records that hold orders: %(kinds)s",
+            partner=params["partner"],
+            kinds=", ".join(kinds),
         )

@@ -494,7 +494,13 @@ class TestRegistryClients(BaseCase):
                 {"unified_social_credit_code": USCC_ACTIVE.lower()},
                 [("cn_qichacha", USCC_ACTIVE), ("cn_tianyancha", USCC_ACTIVE)],
             ),
-            ("CN", {"company_registry": "110108019876543"}, []),
+            # a legacy 15-digit registration number is asked about too (its check digit aside)
+            (
+                "CN",
+                {"company_registry": "110108019876543"},
+                [("cn_qichacha", "110108019876543"), ("cn_tianyancha", "110108019876543")],
+            ),
+            ("CN", {"company_registry": "11010801987654"}, []),
             ("US", {"lei": LEI_ACTIVE_LAPSED}, [("gleif", LEI_ACTIVE_LAPSED)]),
             ("US", {"lei": LEI_ACTIVE_LAPSED[:-1] + "8"}, []),
             (None, {"vat": "123"}, []),
