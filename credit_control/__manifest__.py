@@ -1,6 +1,6 @@
 {
     "name": "Credit Control",
-    "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning and registry data",
+    "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning, collections and registry data",
     "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",
@@ -60,6 +60,13 @@
         "views/registry/credit_registry_snapshot_views.xml",
         "views/registry/res_partner_views.xml",
         "views/registry/res_config_settings_views.xml",
+        # collections
+        "security/collections/ir.model.access.csv",
+        "security/collections/collections_security.xml",
+        "data/collections/credit_collection_data.xml",
+        "views/collections/credit_collection_task_views.xml",
+        "views/collections/credit_collection_other_views.xml",
+        "views/collections/portal_templates.xml",
         # all menus, after the views whose actions they open
         "views/credit_control_menus.xml",
     ],

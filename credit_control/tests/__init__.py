@@ -1,5 +1,6 @@
 # Tests mirror the feature packages of models/ (see models/__init__.py).
 from .aging import *  # noqa: F403
+from .collections import *  # noqa: F403
 from .core import *  # noqa: F403
 from .dunning import *  # noqa: F403
 from .registry import *  # noqa: F403
