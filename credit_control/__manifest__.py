@@ -1,6 +1,6 @@
 {
     "name": "Credit Control",
-    "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning, collections and registry data",
+    "summary": "Customer credit limits, exposure, credit holds, aging, scoring, dunning, collections, registry data",
     "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",

@@ -48,7 +48,7 @@ class CreditCollectionMeasure(models.Model):
     def _cron_compute(self):
         """Monthly: the month just closed, for every company."""
         month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             self.sudo()._compute_month(company, month)
 
     @api.model

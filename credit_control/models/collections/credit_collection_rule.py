@@ -22,7 +22,7 @@ class CreditCollectionRule(models.Model):
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", check_company=True, help="The sales team of the customer's salesperson."
     )
-    country_id = fields.Many2one("res.country", string="Country")
+    country_id = fields.Many2one("res.country")
     grade = fields.Char(help="Credit grade of the customer (A, B, C, D); empty: any.")
     amount_min = fields.Monetary(string="Overdue From", currency_field="currency_id")
     amount_max = fields.Monetary(string="Overdue Below", currency_field="currency_id", help="Empty: no upper bound.")

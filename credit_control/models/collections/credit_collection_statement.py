@@ -46,7 +46,6 @@ class CreditCollectionStatement(models.Model):
     ]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for statement in self:
             statement.access_url = "/my/credit/statement/%s" % statement.id
 

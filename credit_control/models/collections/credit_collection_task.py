@@ -55,7 +55,7 @@ class CreditCollectionTask(models.Model):
         tracking=True,
         help="Who acts now: the role of the dunning level reached, moved up by escalations.",
     )
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True, index=True)
+    collector_id = fields.Many2one("res.users", readonly=True, index=True)
     role = fields.Selection(ROLES, readonly=True, tracking=True)
     role_date = fields.Date(string="Role Since", readonly=True)
     escalation_step = fields.Integer(
@@ -68,7 +68,7 @@ class CreditCollectionTask(models.Model):
     amount_31_60 = fields.Monetary(string="31-60", readonly=True, currency_field="currency_id")
     amount_61_90 = fields.Monetary(string="61-90", readonly=True, currency_field="currency_id")
     amount_over_90 = fields.Monetary(string="Over 90", readonly=True, currency_field="currency_id")
-    days_overdue = fields.Integer(string="Days Overdue", readonly=True, help="Days since the oldest overdue due date.")
+    days_overdue = fields.Integer(readonly=True, help="Days since the oldest overdue due date.")
     level_id = fields.Many2one("credit.dunning.level", string="Dunning Level", readonly=True)
     final_level = fields.Boolean(string="Final Level Reached", readonly=True)
     broken_promise_count = fields.Integer(string="Broken Promises", readonly=True, help="In the last 12 months.")
@@ -100,8 +100,9 @@ class CreditCollectionTask(models.Model):
         )
         for task in self:
             task.promise_ids = promises.filtered(
-                lambda promise, task=task: promise.partner_id == task.partner_id
-                and promise.company_id == task.company_id
+                lambda promise, task=task: (
+                    promise.partner_id == task.partner_id and promise.company_id == task.company_id
+                )
             )
 
     # ------------------------------------------------------------------
@@ -134,7 +135,9 @@ class CreditCollectionTask(models.Model):
     def action_refresh(self):
         """Read the figures of these customers again now."""
         for company in self.company_id:
-            self._refresh(company, self.filtered(lambda task, company=company: task.company_id == company).partner_id.ids)
+            self._refresh(
+                company, self.filtered(lambda task, company=company: task.company_id == company).partner_id.ids
+            )
         return True
 
     # ------------------------------------------------------------------
@@ -145,7 +148,7 @@ class CreditCollectionTask(models.Model):
     def _cron_refresh(self):
         """Daily: escalate the tasks left without response, then refresh every company's worklist."""
         today = fields.Date.context_today(self)
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             task_model = self.sudo().with_company(company)
             task_model._escalate_silent(company, today)
             task_model._refresh(company, today=today)
@@ -574,8 +577,10 @@ class CreditCollectionTask(models.Model):
         by_user = defaultdict(list)
         for task_id, user_id, _role in moved:
             by_user[user_id].append(task_id)
-        activities = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", self._name), ("res_id", "in", [task_id for task_id, _u, _r in moved])]
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", [task_id for task_id, _u, _r in moved])])
         )
         for user_id, task_ids in by_user.items():
             activities.filtered(lambda activity, task_ids=task_ids: activity.res_id in task_ids).write(
@@ -595,7 +600,11 @@ class CreditCollectionTask(models.Model):
                     "res_id": task_id,
                     "activity_type_id": todo.id,
                     "user_id": user_id,
-                    "summary": _("Collect as %(role)s: %(customer)s", role=labels.get(role, role), customer=task.partner_id.display_name),
+                    "summary": _(
+                        "Collect as %(role)s: %(customer)s",
+                        role=labels.get(role, role),
+                        customer=task.partner_id.display_name,
+                    ),
                     "date_deadline": fields.Date.context_today(self),
                 }
             )

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, models
+from odoo import models
 
 
 class CreditDunningCommunication(models.Model):

@@ -19,9 +19,7 @@ class CreditDunningSelection(models.AbstractModel):
         }
         if not quiet or not selection.decisions:
             return selection
-        policy_of = {
-            partner_id: items[0][0].policy_id for partner_id, items in selection.decisions.items() if items
-        }
+        policy_of = {partner_id: items[0][0].policy_id for partner_id, items in selection.decisions.items() if items}
         partner_ids = [partner_id for partner_id, policy_id in policy_of.items() if policy_id in quiet]
         if not partner_ids:
             return selection

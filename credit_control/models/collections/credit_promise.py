@@ -39,14 +39,17 @@ class CreditPromise(models.Model):
         help="What was paid since the promise was made, when it was last evaluated.",
     )
     date_settled = fields.Date(string="Settled On", readonly=True)
-    contact_id = fields.Many2one("credit.collection.contact", string="Contact", readonly=True, ondelete="set null")
+    contact_id = fields.Many2one("credit.collection.contact", readonly=True, ondelete="set null")
 
     @api.constrains("tolerance_pct", "grace_days")
     def _check_tolerance(self):
         for promise in self:
             if not 0 <= promise.tolerance_pct < 100 or promise.grace_days < 0:
                 raise ValidationError(
-                    _("The tolerance of a promise to pay is a percentage from 0 to 100 and its grace days cannot be negative.")
+                    _(
+                        "The tolerance of a promise to pay is a percentage from 0 to 100 "
+                        "and its grace days cannot be negative."
+                    )
                 )
 
     @api.model

@@ -14,7 +14,9 @@ class CreditScoreFigures(models.AbstractModel):
     @api.model
     def _get_raw_values(self, partners, company, today):
         values, figures = super()._get_raw_values(partners, company, today)
-        counts = self.env["credit.promise"].sudo()._kept_counts(company, list(values), today - timedelta(days=YEAR_DAYS))
+        counts = (
+            self.env["credit.promise"].sudo()._kept_counts(company, list(values), today - timedelta(days=YEAR_DAYS))
+        )
         for partner_id, partner_values in values.items():
             partner_values["promise_kept_rate"] = kept_rate(*counts[partner_id])
         return values, figures

@@ -5,12 +5,8 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     credit_collection_min_amount = fields.Monetary(related="company_id.credit_collection_min_amount", readonly=False)
-    credit_collection_weight_amount = fields.Float(
-        related="company_id.credit_collection_weight_amount", readonly=False
-    )
-    credit_collection_weight_broken = fields.Float(
-        related="company_id.credit_collection_weight_broken", readonly=False
-    )
+    credit_collection_weight_amount = fields.Float(related="company_id.credit_collection_weight_amount", readonly=False)
+    credit_collection_weight_broken = fields.Float(related="company_id.credit_collection_weight_broken", readonly=False)
     credit_collection_weight_final = fields.Float(related="company_id.credit_collection_weight_final", readonly=False)
     credit_collection_escalation_days = fields.Integer(
         related="company_id.credit_collection_escalation_days", readonly=False

@@ -72,7 +72,7 @@ class CollectionsCommon(DunningCommon):
         wizard = (
             self.env["credit.collection.log.contact"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(dict({"outcome": outcome}, **vals))
         )
         wizard.action_log()

@@ -37,7 +37,9 @@ class TestPromiseEvaluation(CollectionsCommon):
         self.assertEqual((promise.state, promise.amount_paid, promise.date_settled), ("kept", 600.0, self.today))
         self.assertIn("kept (", promise.message_ids[0].body)
         self.assertFalse(
-            self.env["credit.alert"].search([("partner_id", "=", self.customer.id), ("alert_type", "=", "collection_promise")])
+            self.env["credit.alert"].search(
+                [("partner_id", "=", self.customer.id), ("alert_type", "=", "collection_promise")]
+            )
         )
         self.assertEqual(self.task.escalation_step, 0)
 
@@ -54,7 +56,9 @@ class TestPromiseEvaluation(CollectionsCommon):
         )
         self.assertEqual(len(alert), 1)
         self.assertIn("broke its promise to pay", alert.message)
-        self.assertEqual((self.task.escalation_step, self.task.role, self.task.user_id), (1, "finance_manager", self.finance))
+        self.assertEqual(
+            (self.task.escalation_step, self.task.role, self.task.user_id), (1, "finance_manager", self.finance)
+        )
         self.assertEqual(self.task.broken_promise_count, 1)
         communication = self.communication(self.run_dunning(4), self.customer)
         self.assertTrue(communication.broken_promise, "the dunning resumes and escalates")
@@ -142,7 +146,9 @@ class TestEscalationByRole(CollectionsCommon):
                 communication = self.communication(self.run_dunning(offset), self.customer)
                 self.assertEqual(communication.level_id.name, level)
                 task = self.refresh(self.customer, offset)
-                self.assertEqual((task.level_id.name, task.role, task.user_id, task.final_level), (level, role, user, final))
+                self.assertEqual(
+                    (task.level_id.name, task.role, task.user_id, task.final_level), (level, role, user, final)
+                )
                 if level != "Friendly":
                     self.assertEqual(communication.activity_id.user_id, user, "the call goes to that person")
         task = self.task_of(self.customer)
@@ -161,16 +167,18 @@ class TestEscalationByRole(CollectionsCommon):
             self.tasks._escalate_silent(self.company, self.today + timedelta(days=8)), [], "a contact was logged"
         )
         task.last_contact_date = self.today - timedelta(days=1)
-        self.assertEqual(
-            self.tasks._escalate_silent(self.company, self.today + timedelta(days=8)), self.customer.ids
-        )
+        self.assertEqual(self.tasks._escalate_silent(self.company, self.today + timedelta(days=8)), self.customer.ids)
         self.refresh(self.customer, 8)
-        self.assertEqual((task.role, task.user_id, task.role_date), ("finance_manager", self.finance, self.today + timedelta(days=8)))
+        self.assertEqual(
+            (task.role, task.user_id, task.role_date), ("finance_manager", self.finance, self.today + timedelta(days=8))
+        )
         self.assertEqual(self.tasks._escalate_silent(self.company, self.today + timedelta(days=8)), [], "once")
         self.tasks._escalate_silent(self.company, self.today + timedelta(days=15))
         self.refresh(self.customer, 15)
         self.assertEqual((task.role, task.user_id), ("general_manager", self.boss))
-        self.assertEqual(self.tasks._escalate_silent(self.company, self.today + timedelta(days=40)), [], "the last role")
+        self.assertEqual(
+            self.tasks._escalate_silent(self.company, self.today + timedelta(days=40)), [], "the last role"
+        )
         self.company.credit_collection_escalation_days = 0
         self.assertEqual(self.tasks._escalate_silent(self.company, self.today + timedelta(days=90)), [])
 

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -47,10 +45,14 @@ class TestStatementRun(StatementCommon):
         self.pay(self.invoice_due(paid_up, 100.0, -5), 100.0)
         first_day = self.today.replace(day=1)
         created = self.statements._run_monthly(self.company, first_day)
-        mine = created.filtered(lambda statement: statement.partner_id in (self.customer | self.other | quiet | paid_up))
+        mine = created.filtered(
+            lambda statement: statement.partner_id in (self.customer | self.other | quiet | paid_up)
+        )
         self.assertEqual(mine.partner_id, self.customer | self.other, "opted out and paid up: none")
         self.assertEqual(set(mine.mapped("state")), {"sent"})
-        mails = self.env["mail.mail"].search([("model", "=", "credit.collection.statement"), ("res_id", "in", mine.ids)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "credit.collection.statement"), ("res_id", "in", mine.ids)]
+        )
         self.assertEqual(len(mails), 2)
         mail = mails.filtered(lambda mail: mail.res_id == mine.filtered(lambda s: s.partner_id == self.customer).id)
         self.assertIn("/my/credit/statement/", mail.body_html)
@@ -59,13 +61,20 @@ class TestStatementRun(StatementCommon):
         # again: nothing created, nothing sent twice
         self.assertFalse(self.statements._run_monthly(self.company, first_day))
         self.assertEqual(
-            self.env["mail.mail"].search_count([("model", "=", "credit.collection.statement"), ("res_id", "in", mine.ids)]), 2
+            self.env["mail.mail"].search_count(
+                [("model", "=", "credit.collection.statement"), ("res_id", "in", mine.ids)]
+            ),
+            2,
         )
-        self.assertEqual(self.statements.search_count([("partner_id", "=", self.customer.id), ("kind", "=", "monthly")]), 1)
+        self.assertEqual(
+            self.statements.search_count([("partner_id", "=", self.customer.id), ("kind", "=", "monthly")]), 1
+        )
         # the cron does it for companies that send statements only
         self.company.credit_statement_monthly = False
         self.statements._cron_monthly()
-        self.assertEqual(self.statements.search_count([("partner_id", "=", self.customer.id), ("kind", "=", "monthly")]), 1)
+        self.assertEqual(
+            self.statements.search_count([("partner_id", "=", self.customer.id), ("kind", "=", "monthly")]), 1
+        )
 
     def test_statement_on_demand_and_pay_now_in_reminders(self):
         action = self.customer.with_user(self.collector).action_credit_statement()

@@ -225,7 +225,9 @@ class TestContactOutcomes(CollectionsCommon):
 
     def test_refusal_escalates_and_closed_task_refuses(self):
         self.log_contact(self.task, "refused", note="Will not pay")
-        self.assertEqual((self.task.role, self.task.user_id, self.task.escalation_step), ("finance_manager", self.finance, 1))
+        self.assertEqual(
+            (self.task.role, self.task.user_id, self.task.escalation_step), ("finance_manager", self.finance, 1)
+        )
         activity = self.task.activity_ids
         self.assertEqual(activity.user_id, self.finance, "the new person is told")
         self.pay(self.invoice, 1000.0)

@@ -65,5 +65,7 @@ class CreditCollectionAssign(models.TransientModel):
             company_tasks.partner_id.with_company(company).sudo().write({"credit_collector_id": user_id})
         for company in tasks.company_id:
             company_tasks = tasks.filtered(lambda task, company=company: task.company_id == company)
-            self.env["credit.collection.task"].sudo().with_company(company)._refresh(company, company_tasks.partner_id.ids)
+            self.env["credit.collection.task"].sudo().with_company(company)._refresh(
+                company, company_tasks.partner_id.ids
+            )
         return {"type": "ir.actions.act_window_close"}

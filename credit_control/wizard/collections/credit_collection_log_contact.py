@@ -59,17 +59,21 @@ class CreditCollectionLogContact(models.TransientModel):
             currency = self.move_id.currency_id
         else:
             currency = task.currency_id
-        contact = self.env["credit.collection.contact"].sudo().create(
-            {
-                "task_id": task.id,
-                "partner_id": task.partner_id.id,
-                "company_id": task.company_id.id,
-                "user_id": self.env.user.id,
-                "outcome": self.outcome,
-                "note": self.note,
-                "next_action_date": self.next_action_date,
-                "dispute_move_id": self.move_id.id if self.outcome == "dispute" else False,
-            }
+        contact = (
+            self.env["credit.collection.contact"]
+            .sudo()
+            .create(
+                {
+                    "task_id": task.id,
+                    "partner_id": task.partner_id.id,
+                    "company_id": task.company_id.id,
+                    "user_id": self.env.user.id,
+                    "outcome": self.outcome,
+                    "note": self.note,
+                    "next_action_date": self.next_action_date,
+                    "dispute_move_id": self.move_id.id if self.outcome == "dispute" else False,
+                }
+            )
         )
         detail = ""
         if self.outcome == "promise":
@@ -81,7 +85,9 @@ class CreditCollectionLogContact(models.TransientModel):
             )
         elif self.outcome == "dispute":
             self._record_dispute()
-            detail = _("Dunning paused: %(document)s disputed.", document=self.move_id.name or task.partner_id.display_name)
+            detail = _(
+                "Dunning paused: %(document)s disputed.", document=self.move_id.name or task.partner_id.display_name
+            )
         task.sudo().write(
             {
                 "last_contact_date": fields.Date.context_today(self),
