@@ -4,6 +4,20 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("credit_control_collections_tour", {
     steps: () => [
         {
+            content: "Look at the worklist as cards, by role",
+            trigger: ".o_control_panel .o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The customer's card shows its overdue amount",
+            trigger: ".o_kanban_record:contains('Tour Customer'):contains('1,000.00')",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
+        {
             content: "The collector's worklist lists the customer",
             trigger: ".o_list_view .o_data_row td:contains('Tour Customer')",
             run: "click",
