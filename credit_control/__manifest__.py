@@ -67,6 +67,7 @@
         "views/collections/credit_collection_task_views.xml",
         "views/collections/credit_collection_other_views.xml",
         "views/collections/portal_templates.xml",
+        "report/collections/credit_collection_statement_report.xml",
         # all menus, after the views whose actions they open
         "views/credit_control_menus.xml",
     ],

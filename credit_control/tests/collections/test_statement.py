@@ -88,6 +88,14 @@ class TestStatementRun(StatementCommon):
         self.assertEqual([item["move"] for item in values["items"]], [self.invoice])
         self.assertEqual([bucket["amount"] for bucket in values["buckets"]], [0.0, 0.0, 1000.0, 0.0, 0.0])
         self.assertFalse(values["items"][0]["pay_url"], "no provider: no pay-now link")
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "credit_control.action_report_credit_collection_statement", statement.ids
+        )
+        html = html.decode()
+        self.assertIn("Statement of account", html)
+        self.assertIn(self.invoice.name, html)
+        self.assertNotIn(self.other_invoice.name, html)
+        self.assertNotIn("Pay online", html)
         # a reminder email without a provider carries no pay-now link
         self.run_dunning()
         mail = self.mails_of(self.customer)
@@ -96,6 +104,10 @@ class TestStatementRun(StatementCommon):
         self.enable_provider()
         values = statement._statement_values()
         self.assertIn("/my/invoices/%s?access_token=" % self.invoice.id, values["items"][0]["pay_url"])
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "credit_control.action_report_credit_collection_statement", statement.ids
+        )
+        self.assertIn("Pay online", html.decode())
         self.run_dunning(8)
         mail = self.mails_of(self.customer) - mail
         self.assertEqual(len(mail), 1)
