@@ -1,1 +1,1 @@
-from . import lib, models, report, wizard
+from . import controllers, lib, models, report, wizard

@@ -1,6 +1,6 @@
 {
     "name": "Credit Control",
-    "summary": "Customer credit limits, exposure, credit holds, receivable aging, scoring, dunning and registry data",
+    "summary": "Credit limits, exposure and holds, aging, scoring, dunning, collections, registry data, robots, SMS",
     "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "author": "credit_control developers",
@@ -68,6 +68,14 @@
         "views/registry/credit_registry_snapshot_views.xml",
         "views/registry/res_partner_views.xml",
         "views/registry/res_config_settings_views.xml",
+        # collections
+        "security/collections/ir.model.access.csv",
+        "security/collections/collections_security.xml",
+        "data/collections/credit_collection_data.xml",
+        "views/collections/credit_collection_task_views.xml",
+        "views/collections/credit_collection_other_views.xml",
+        "views/collections/portal_templates.xml",
+        "report/collections/credit_collection_statement_report.xml",
         # channels
         "security/channels/ir.model.access.csv",
         "security/channels/channels_security.xml",

@@ -7,4 +7,5 @@ from . import aging
 from . import scoring
 from . import dunning
 from . import registry
+from . import collections
 from . import channels

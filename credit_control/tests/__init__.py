@@ -2,6 +2,7 @@
 from .aging import *  # noqa: F403
 from .channels import *  # noqa: F403
 from .checkpoints import *  # noqa: F403
+from .collections import *  # noqa: F403
 from .core import *  # noqa: F403
 from .dunning import *  # noqa: F403
 from .registry import *  # noqa: F403

@@ -1,1 +1,1 @@
-from . import core, dunning
+from . import collections, core, dunning

@@ -1,0 +1,1 @@
+from . import credit_collection_assign, credit_collection_log_contact
