@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.credit_control.models.core.credit_hold import HOLD_STATES
@@ -35,16 +35,6 @@ class StockPicking(models.Model):
         help="State of the delivery's latest credit hold, if it has one.",
     )
 
-    @api.depends("credit_hold_ids")
-    def _compute_credit_hold_count(self):
-        for picking in self:
-            picking.credit_hold_count = len(picking.credit_hold_ids)
-
-    @api.depends("credit_hold_ids.state")
-    def _compute_credit_hold_state(self):
-        for picking in self:
-            picking.credit_hold_state = picking.credit_hold_ids.sorted("id")[-1:].state or False
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -62,17 +52,6 @@ class StockPicking(models.Model):
         # every path to a done delivery is checked; the button above has checked already
         (self._credit_to_check() - self._credit_checked())._credit_ensure_allowed()
         return super()._action_done()
-
-    def action_view_credit_holds(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
-        holds = self.credit_hold_ids
-        if len(holds) == 1:
-            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
-        else:
-            action["domain"] = [("picking_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------
     # credit.document.mixin

@@ -41,16 +41,6 @@ class AccountMove(models.Model):
         help="Why posting this invoice would put it on credit hold.",
     )
 
-    @api.depends("credit_hold_ids")
-    def _compute_credit_hold_count(self):
-        for move in self:
-            move.credit_hold_count = len(move.credit_hold_ids)
-
-    @api.depends("credit_hold_ids.state")
-    def _compute_credit_hold_state(self):
-        for move in self:
-            move.credit_hold_state = move.credit_hold_ids.sorted("id")[-1:].state or False
-
     @api.depends("state", "amount_total", "partner_id", "invoice_payment_term_id")
     def _compute_credit_check_warning(self):
         self.credit_check_warning = False
@@ -81,17 +71,6 @@ class AccountMove(models.Model):
         # every path to a posted invoice is checked; the button above has checked already
         (self._credit_to_check() - self._credit_checked())._credit_ensure_allowed()
         return super()._post(soft)
-
-    def action_view_credit_holds(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
-        holds = self.credit_hold_ids
-        if len(holds) == 1:
-            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
-        else:
-            action["domain"] = [("move_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------
     # credit.document.mixin

@@ -6,6 +6,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
 
 from ...lib.collections import PROMISE_BROKEN, PROMISE_KEPT, PROMISE_OPEN, promise_outcome
+from ..dunning.credit_promise import promise_paid_sql
 
 
 class CreditPromise(models.Model):
@@ -79,25 +80,14 @@ class CreditPromise(models.Model):
             SQL(
                 """
             SELECT pr.id, pr.date, pr.amount, COALESCE(pr.tolerance_pct, 0), COALESCE(pr.grace_days, 0),
-                   CASE WHEN pr.move_id IS NOT NULL
-                        THEN COALESCE(pr.amount_due, 0) - m.amount_residual
-                        ELSE (SELECT COALESCE(SUM(-aml.balance), 0)
-                                FROM res_partner mp
-                                JOIN account_move_line aml ON aml.partner_id = mp.id
-                               WHERE mp.commercial_partner_id = pr.partner_id
-                                 AND aml.account_id = ANY(%(account_ids)s)
-                                 AND aml.company_id = pr.company_id
-                                 AND aml.parent_state = 'posted'
-                                 AND aml.balance < 0
-                                 AND aml.date >= pr.date_since)
-                   END
+                   %(paid)s
               FROM credit_promise pr
          LEFT JOIN account_move m ON m.id = pr.move_id
              WHERE pr.company_id = %(company_id)s
                AND pr.state = 'open'
                AND %(partner_filter)s
             """,
-                account_ids=account_ids,
+                paid=promise_paid_sql(account_ids),
                 company_id=company.id,
                 partner_filter=partner_filter,
             )

@@ -22,6 +22,32 @@ class CreditDocumentMixin(models.AbstractModel):
     _credit_checked_key = None
 
     # ------------------------------------------------------------------
+    # The document's holds (each model declares credit_hold_ids, credit_hold_count and
+    # credit_hold_state with these computes: the inverse field differs per model)
+    # ------------------------------------------------------------------
+
+    @api.depends("credit_hold_ids")
+    def _compute_credit_hold_count(self):
+        for document in self:
+            document.credit_hold_count = len(document.credit_hold_ids)
+
+    @api.depends("credit_hold_ids.state")
+    def _compute_credit_hold_state(self):
+        for document in self:
+            document.credit_hold_state = document.credit_hold_ids.sorted("id")[-1:].state or False
+
+    def action_view_credit_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
+        holds = self.credit_hold_ids
+        if len(holds) == 1:
+            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
+        else:
+            action["domain"] = [(self._credit_hold_field, "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
     # What the engine needs
     # ------------------------------------------------------------------
 

@@ -65,16 +65,6 @@ class SaleOrder(models.Model):
     credit_checked_date = fields.Datetime(readonly=True, copy=False)
     credit_checked_amount = fields.Monetary(readonly=True, copy=False, currency_field="credit_currency_id")
 
-    @api.depends("credit_hold_ids")
-    def _compute_credit_hold_count(self):
-        for order in self:
-            order.credit_hold_count = len(order.credit_hold_ids)
-
-    @api.depends("credit_hold_ids.state")
-    def _compute_credit_hold_state(self):
-        for order in self:
-            order.credit_hold_state = order.credit_hold_ids.sorted("id")[-1:].state or False
-
     @api.depends("partner_invoice_id", "company_id", "amount_total", "currency_rate", "state")
     def _compute_credit_figures(self):
         self.credit_limit = self.credit_exposure = self.credit_available = 0.0
@@ -151,17 +141,6 @@ class SaleOrder(models.Model):
         if held:
             return held._credit_hold_notification()
         return result
-
-    def action_view_credit_holds(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_credit_hold")
-        holds = self.credit_hold_ids
-        if len(holds) == 1:
-            action.update({"res_id": holds.id, "view_mode": "form", "views": [(False, "form")]})
-        else:
-            action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------
     # Confirmation path

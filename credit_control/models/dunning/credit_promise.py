@@ -15,6 +15,27 @@ PROMISE_STATES = [
 ]
 
 
+def promise_paid_sql(account_ids):
+    """What a promise (row ``pr`` of credit_promise, ``m`` its invoice) got paid since it was
+    made: the invoice's residual for an invoice, the customer's payments and credit notes on
+    its receivable accounts for a customer."""
+    return SQL(
+        """CASE WHEN pr.move_id IS NOT NULL
+                THEN COALESCE(pr.amount_due, 0) - m.amount_residual
+                ELSE (SELECT COALESCE(SUM(-aml.balance), 0)
+                        FROM res_partner mp
+                        JOIN account_move_line aml ON aml.partner_id = mp.id
+                       WHERE mp.commercial_partner_id = pr.partner_id
+                         AND aml.account_id = ANY(%s)
+                         AND aml.company_id = pr.company_id
+                         AND aml.parent_state = 'posted'
+                         AND aml.balance < 0
+                         AND aml.date >= pr.date_since)
+           END""",
+        list(account_ids),
+    )
+
+
 class CreditPromise(models.Model):
     """A customer's promise to pay, on one invoice or on the customer as a whole.
 
@@ -220,25 +241,14 @@ class CreditPromise(models.Model):
             SQL(
                 """
             SELECT pr.id, pr.date, pr.amount,
-                   CASE WHEN pr.move_id IS NOT NULL
-                        THEN COALESCE(pr.amount_due, 0) - m.amount_residual
-                        ELSE (SELECT COALESCE(SUM(-aml.balance), 0)
-                                FROM res_partner mp
-                                JOIN account_move_line aml ON aml.partner_id = mp.id
-                               WHERE mp.commercial_partner_id = pr.partner_id
-                                 AND aml.account_id = ANY(%(account_ids)s)
-                                 AND aml.company_id = pr.company_id
-                                 AND aml.parent_state = 'posted'
-                                 AND aml.balance < 0
-                                 AND aml.date >= pr.date_since)
-                   END
+                   %(paid)s
               FROM credit_promise pr
          LEFT JOIN account_move m ON m.id = pr.move_id
              WHERE pr.company_id = %(company_id)s
                AND pr.state = 'open'
                AND pr.date < %(date)s
             """,
-                account_ids=account_ids,
+                paid=promise_paid_sql(account_ids),
                 company_id=company.id,
                 date=on_date,
             )
