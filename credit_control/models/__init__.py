@@ -6,3 +6,4 @@ from . import aging
 from . import scoring
 from . import dunning
 from . import registry
+from . import decisions
