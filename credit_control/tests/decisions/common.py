@@ -49,6 +49,11 @@ class CreditDecisionsCommon(CreditControlCommon):
         request.invalidate_recordset()
         return request
 
+    def flush_tracking(self):
+        """Tracking values are written by a precommit hook, as at the end of a request."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     def tier_names(self, request):
         return request.review_ids.sorted("sequence").mapped("name")
 

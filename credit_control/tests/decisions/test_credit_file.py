@@ -14,7 +14,9 @@ class TestCreditFile(CreditDecisionsCommon):
         request = self.new_request(requested_limit=1150.0, hold_id=hold.id, origin="hold")
         request.action_submit()
         self.review(request, self.sales_boss, comment="Season")
+        self.flush_tracking()  # what was tracked before, in its own request
         self.review(request, self.credit_manager, comment="Fine")
+        self.flush_tracking()
         events = (
             self.env["credit.file.event"].with_user(self.credit_manager).search([("partner_id", "=", self.customer.id)])
         )
