@@ -11,7 +11,7 @@ class ResCompany(models.Model):
 
     credit_limit_locked = fields.Boolean(
         string="Limits Change Only Through Approved Requests",
-        help="Nobody, credit managers included, edits a credit limit, temporary increase or payment terms "
+        help="Nobody, credit managers included, edits a credit limit, temporary increase or validity date "
         "directly: they change when a credit request is approved.",
     )
     credit_release_authority = fields.Monetary(
