@@ -39,11 +39,31 @@ class CreditGroup(models.Model):
     )
     overdue = fields.Monetary(string="Group Overdue", compute="_compute_group_figures", currency_field="currency_id")
     member_count = fields.Integer(compute="_compute_member_count")
+    aging_html = fields.Html(string="Group Aging (This Company)", compute="_compute_aging_html", sanitize=False)
 
     @api.depends("member_ids")
     def _compute_member_count(self):
         for group in self:
             group.member_count = len(group.member_ids)
+
+    @api.depends_context("company")
+    def _compute_aging_html(self):
+        """The members' receivables by aging bucket in the current company, one query for all the groups."""
+        company = self.env.company
+        aging = self.env["credit.aging"].sudo()
+        names = aging._bucket_names(company._validate_aging_boundaries(company.credit_aging_boundaries, company.name))
+        members = self.member_ids
+        totals = (
+            aging._get_aging_totals(company, fields.Date.context_today(self), partner_ids=members.ids)
+            if members
+            else {}
+        )
+        for group in self:
+            amounts = [0.0] * len(names)
+            for member in group.member_ids:
+                for index, amount in enumerate(totals.get(member.id) or []):
+                    amounts[index] += amount
+            group.aging_html = self.env["res.partner"]._credit_aging_table(names, amounts, company.currency_id)
 
     @api.depends("member_ids", "limit", "currency_id")
     def _compute_group_figures(self):

@@ -42,6 +42,8 @@ class TestCreditGroup(CreditDecisionsCommon):
         self.group.invalidate_recordset()
         self.assertEqual(self.group.exposure, 1100.0)
         self.assertEqual(self.group.available, 100.0)
+        # the group's aging in this company: the customer's 600, not due yet
+        self.assertIn("600.00", self.group.aging_html)
         order = self.create_order(self.customer, 150.0)
         self.confirm_as(self.salesman, order)
         self.assertEqual(order.state, "draft", "within its own limit, but not within the group's")
