@@ -14,7 +14,10 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    credit_request_count = fields.Integer(compute="_compute_credit_request_count")
+    credit_request_count = fields.Integer(
+        compute="_compute_credit_request_count",
+        groups="credit_control.group_credit_user,sales_team.group_sale_salesman",
+    )
     credit_review_date = fields.Date(
         string="Next Credit Review",
         company_dependent=True,
@@ -55,7 +58,9 @@ class ResPartner(models.Model):
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
     )
-    credit_insurance_count = fields.Integer(compute="_compute_credit_insurance_count", groups=CREDIT_READ_GROUPS)
+    credit_insurance_count = fields.Integer(
+        compute="_compute_credit_insurance_count", groups="credit_control.group_credit_user"
+    )
     credit_limit_expired = fields.Boolean(
         string="Limit Expired", compute="_compute_credit_limit_expired", groups=CREDIT_READ_GROUPS
     )
