@@ -16,10 +16,16 @@ class TestCreditRequestTour(CreditDecisionsCommon, HttpCase):
         self.assertEqual(request.requested_limit, 1150.0)
         self.assertEqual(request.justification, "Season orders, always paid on time")
 
-        for approver in (self.sales_boss, self.credit_manager):
-            self.start_tour(
-                "/odoo/credit-requests/%s" % request.id, "credit_control_approve_request_tour", login=approver.login
-            )
+        self.start_tour(
+            "/odoo/credit-requests/%s" % request.id, "credit_control_approve_request_tour", login=self.sales_boss.login
+        )
+        self.assertEqual(request.state, "to_approve")
+        self.assertEqual(order.state, "draft")
+        self.start_tour(
+            "/odoo/credit-requests/%s" % request.id,
+            "credit_control_approve_request_last_tour",
+            login=self.credit_manager.login,
+        )
         self.assertEqual(request.state, "approved")
         self.assertEqual(request.review_ids.mapped("comment"), ["Checked the figures", "Checked the figures"])
         self.assertEqual(self.customer.credit_limit, 1150.0)

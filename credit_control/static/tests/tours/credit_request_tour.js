@@ -29,8 +29,8 @@ registry.category("web_tour.tours").add("credit_control_request_credit_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("credit_control_approve_request_tour", {
-    steps: () => [
+function approveSteps(done) {
+    return [
         {
             content: "The request waits for this approver",
             trigger: ".o_credit_request_to_approve button[name='validate_tier']",
@@ -46,9 +46,25 @@ registry.category("web_tour.tours").add("credit_control_approve_request_tour", {
             trigger: ".modal button[name='add_comment']",
             run: "click",
         },
-        {
-            content: "Approved at this level: nothing left for this approver",
-            trigger: ".o_form_view:not(:has(.modal)):not(:has(button[name='validate_tier']))",
-        },
-    ],
+        done,
+    ];
+}
+
+// The first approver: the request now waits for the next tier.
+registry.category("web_tour.tours").add("credit_control_approve_request_tour", {
+    steps: () =>
+        approveSteps({
+            content: "Approved at this level: the request waits for the credit manager",
+            trigger:
+                "body:not(:has(.modal)) .o_credit_request_to_approve:contains('Credit manager'):not(:has(button[name='validate_tier']))",
+        }),
+});
+
+// The last approver: the request is approved.
+registry.category("web_tour.tours").add("credit_control_approve_request_last_tour", {
+    steps: () =>
+        approveSteps({
+            content: "Approved by the last tier",
+            trigger: "body:not(:has(.modal)) .o_statusbar_status button.o_arrow_button_current:contains('Approved')",
+        }),
 });
