@@ -6,7 +6,7 @@
     "author": "credit_control developers",
     "website": "https://github.com/credit-control/credit_control",
     "license": "LGPL-3",
-    "depends": ["mail", "account", "sale_management", "phone_validation", "sms"],
+    "depends": ["mail", "account", "sale_management", "phone_validation", "sms", "base_tier_validation"],
     "external_dependencies": {
         "python": ["xlsxwriter", "requests", "phonenumbers"],
     },
@@ -68,6 +68,14 @@
         "views/registry/credit_registry_snapshot_views.xml",
         "views/registry/res_partner_views.xml",
         "views/registry/res_config_settings_views.xml",
+        # decisions
+        "security/decisions/decisions_security.xml",
+        "security/decisions/ir.model.access.csv",
+        "data/decisions/credit_decisions_data.xml",
+        "views/decisions/credit_limit_request_views.xml",
+        "views/decisions/credit_group_views.xml",
+        "views/decisions/credit_insurance_views.xml",
+        "views/decisions/credit_file_event_views.xml",
         # collections
         "security/collections/ir.model.access.csv",
         "security/collections/collections_security.xml",

@@ -7,5 +7,6 @@ from . import aging
 from . import scoring
 from . import dunning
 from . import registry
+from . import decisions
 from . import collections
 from . import channels

@@ -430,7 +430,10 @@ class CreditHold(models.Model):
             if company.credit_auto_release == "release":
                 try:
                     with self.env.cr.savepoint():
-                        hold.with_user(SUPERUSER_ID)._release(_("Released automatically: %s", reason))
+                        # the document passes the rules by itself now: no risk is accepted
+                        hold.with_user(SUPERUSER_ID).with_context(credit_release_passes=True)._release(
+                            _("Released automatically: %s", reason)
+                        )
                     released |= hold
                 except UserError as error:
                     hold._notify_passes(
