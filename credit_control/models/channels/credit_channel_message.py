@@ -286,6 +286,8 @@ class CreditChannelMessage(models.Model):
         items = []
         for request in requests_ or [False]:
             lines = list(values.get("lines") or [])
+            if request and not lines and hasattr(request, "_get_channel_lines"):
+                lines = list(request._get_channel_lines(request))
             if request and not lines:
                 if "partner_id" in request._fields:
                     lines.append(

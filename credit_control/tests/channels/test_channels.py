@@ -262,6 +262,29 @@ class TestChannelOutbox(ChannelsCommon):
             self.Message._enqueue("limit_request", self.env["res.company"].create({"name": "Other"}), partner)
         )
 
+    def test_submitted_limit_request_is_told_to_the_robots(self):
+        request = (
+            self.env["credit.limit.request"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "kind": "increase",
+                    "requested_limit": 5000.0,
+                    "justification": "Grows",
+                }
+            )
+        )
+        self.Message.sudo().search([]).unlink()
+        request.with_user(self.salesman).action_submit()
+        self.assertEqual(request.state, "to_approve")
+        message = self.outbox(self.dingtalk).filtered(lambda m: m.event == "limit_request")
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.title, "Limit request to approve: %s" % request.display_name)
+        self.assertIn("**Customer**: Acme Retail", message.body)
+        self.assertIn("**Requested limit**: $\xa05,000.00", message.body)
+        self.assertIn("**Requested by**: Sam Sales", message.body)
+
     def test_daily_digest_once_a_day(self):
         hold = self.hold_order()
         late = self.create_invoice(self.customer, 400.0, days_ago=40, due_in=10)
