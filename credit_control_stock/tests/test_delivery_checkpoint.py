@@ -39,7 +39,7 @@ class TestDeliveryCheckpoint(CreditControlCommon):
         return order, picking
 
     def test_delivery_of_a_customer_on_manual_hold_is_held(self):
-        order, picking = self.confirmed_order()
+        _order, picking = self.confirmed_order()
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         action = picking.button_validate()
 
@@ -73,13 +73,13 @@ class TestDeliveryCheckpoint(CreditControlCommon):
         self.assertEqual(picking.state, "done", "the released delivery goes through")
 
     def test_delivery_within_the_limit_passes(self):
-        order, picking = self.confirmed_order(qty=8.0)
+        _order, picking = self.confirmed_order(qty=8.0)
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         self.assertFalse(picking.credit_hold_ids)
 
     def test_over_limit_delivery_counts_the_order_once(self):
-        order, picking = self.confirmed_order(qty=8.0)
+        _order, picking = self.confirmed_order(qty=8.0)
         self.create_invoice(self.customer, 300.0)  # exposure now 800 + 300 > 1,000
         picking.button_validate()
         self.assertEqual(picking.state, "assigned")
@@ -92,7 +92,7 @@ class TestDeliveryCheckpoint(CreditControlCommon):
         )
 
     def test_reject_keeps_the_delivery_ready(self):
-        order, picking = self.confirmed_order()
+        _order, picking = self.confirmed_order()
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         picking.button_validate()
         picking.credit_hold_ids.with_user(self.credit_manager)._reject("Wait for payment")
@@ -103,7 +103,7 @@ class TestDeliveryCheckpoint(CreditControlCommon):
 
     def test_grace_days(self):
         self.company.credit_delivery_grace_days = 3
-        order, picking = self.confirmed_order()
+        _order, picking = self.confirmed_order()
         order2, picking2 = self.confirmed_order(qty=1.0)
         order2.credit_checked_date = fields.Datetime.now() - timedelta(days=4)
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
@@ -114,7 +114,7 @@ class TestDeliveryCheckpoint(CreditControlCommon):
         self.assertEqual(picking2.credit_hold_ids.reason_ids.mapped("rule"), ["manual_hold"])
 
     def test_return_never_held(self):
-        order, picking = self.confirmed_order()
+        _order, picking = self.confirmed_order()
         picking.button_validate()
         self.customer.write({"credit_blacklisted": True, "credit_blacklist_reason": "Fraud"})
         wizard = Form(self.env["stock.return.picking"].with_context(active_id=picking.id, active_model="stock.picking"))
@@ -127,7 +127,7 @@ class TestDeliveryCheckpoint(CreditControlCommon):
         self.assertFalse(returned.credit_hold_ids)
 
     def test_other_paths_refused(self):
-        order, picking = self.confirmed_order()
+        _order, picking = self.confirmed_order()
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         with self.assertRaisesText(UserError, "These deliveries cannot be validated this way"):
             picking._action_done()
@@ -136,13 +136,13 @@ class TestDeliveryCheckpoint(CreditControlCommon):
 
     def test_switch_off(self):
         self.company.credit_check_delivery = False
-        order, picking = self.confirmed_order()
+        _order, picking = self.confirmed_order()
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         picking.button_validate()
         self.assertEqual(picking.state, "done")
 
     def test_payment_releases_the_delivery_hold(self):
-        order, picking = self.confirmed_order(qty=8.0)
+        _order, picking = self.confirmed_order(qty=8.0)
         invoice = self.create_invoice(self.customer, 300.0)
         picking.button_validate()
         hold = picking.credit_hold_ids

@@ -169,9 +169,10 @@ class SaleOrder(models.Model):
 
     def _credit_mark_checked(self):
         """Passed: remembered for the transaction, and on the order for later checkpoints."""
-        super()._credit_mark_checked()
+        result = super()._credit_mark_checked()
         if self:
             self._credit_store_checked(self.env["credit.rule"]._get_order_amounts(self))
+        return result
 
     def _credit_store_checked(self, amounts):
         self.flush_recordset(["credit_checked_date", "credit_checked_amount"])
