@@ -193,7 +193,8 @@ class ResPartner(models.Model):
         if changing and self._credit_values_change(vals, changing):
             self._ensure_credit_manager()
             self._ensure_credit_temp_increase(vals)
-        loosened = self._credit_loosened_by(vals)
+        # a caller that checks the holds itself afterwards (with its own reason) defers it
+        loosened = not self.env.context.get("credit_defer_reevaluation") and self._credit_loosened_by(vals)
         result = super().write(vals)
         if loosened:
             self._credit_reevaluate_holds(loosened)

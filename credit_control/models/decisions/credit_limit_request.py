@@ -351,6 +351,10 @@ class CreditLimitRequest(models.Model):
         self._notify_requester(approved=True)
         if self.hold_id and self.kind != KIND_RELEASE:
             self._recheck_hold()
+        # the customer's other pending holds, with this request as the reason
+        self.partner_id.with_company(self.company_id)._credit_reevaluate_holds(
+            _("credit request %s approved", self.name)
+        )
 
     def _reject(self):
         self.ensure_one()
@@ -366,7 +370,11 @@ class CreditLimitRequest(models.Model):
         """Write what was approved on the customer (tracked), as the approver, through the one
         door the locked-limit setting leaves open."""
         self.ensure_one()
-        partner = self.partner_id.with_company(self.company_id).with_context(credit_limit_request_apply=self.id).sudo()
+        partner = (
+            self.partner_id.with_company(self.company_id)
+            .with_context(credit_limit_request_apply=self.id, credit_defer_reevaluation=True)
+            .sudo()
+        )
         vals = self._prepare_partner_values()
         if vals:
             partner.write(vals)
