@@ -67,6 +67,12 @@ class AccountMove(models.Model):
             return held._credit_hold_notification()
         return result
 
+    def write(self, vals):
+        # writing the state is a path to a posted invoice too (imports, scripts, server actions)
+        if vals.get("state") == "posted":
+            (self._credit_to_check() - self._credit_checked())._credit_ensure_allowed()
+        return super().write(vals)
+
     def _post(self, soft=True):
         # every path to a posted invoice is checked; the button above has checked already
         (self._credit_to_check() - self._credit_checked())._credit_ensure_allowed()
@@ -124,7 +130,7 @@ class AccountMove(models.Model):
         for company, moves in self.grouped("company_id").items():
             if company.credit_invoice_grace_days:
                 since = self._credit_grace_start(company.credit_invoice_grace_days)
-                checked.update(self._credit_orders_checked_since(orders_of_moves(moves, orders_of), since))
+                checked.update(self._credit_orders_checked_since(moves.invoice_line_ids.sale_line_ids.order_id, since))
         for move in self:
             currency = move.company_id.currency_id
             move_orders = orders_of[move]
@@ -179,11 +185,3 @@ class AccountMove(models.Model):
         self.action_post()
         if self.state != "posted":
             raise UserError(_("Invoice %s could not be posted after its release.", self.display_name))
-
-
-def orders_of_moves(moves, orders_of):
-    """The orders of ``moves`` as one recordset."""
-    orders = moves.env["sale.order"]
-    for move in moves:
-        orders |= orders_of[move]
-    return orders
