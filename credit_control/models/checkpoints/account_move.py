@@ -49,9 +49,10 @@ class AccountMove(models.Model):
             return
         warnings = {}
         results = self.env["credit.rule"]._evaluate_documents(to_check, cumulative=False, warnings=warnings)
-        for move in to_check:
-            messages = [failure["message"] for failure in results.get(move, [])]
-            messages += [_("Warning: %s", failure["message"]) for failure in warnings.get(move, [])]
+        for move in self:
+            # the saved invoice is judged (a form being edited shows the warning of its saved state)
+            messages = [failure["message"] for failure in results.get(move._origin, [])]
+            messages += [_("Warning: %s", failure["message"]) for failure in warnings.get(move._origin, [])]
             move.credit_check_warning = "\n".join(messages) or False
 
     # ------------------------------------------------------------------

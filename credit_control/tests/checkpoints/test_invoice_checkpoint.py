@@ -168,14 +168,14 @@ class TestInvoiceCheckpoint(CreditControlCommon):
         self.assertFalse(invoice.credit_hold_ids, "a refused path leaves no half-written hold")
 
     def test_writing_the_state_is_refused(self):
+        small = self.create_invoice(self.customer, 100.0, post=False)
+        small.action_post()
+        self.assertEqual(small.state, "posted", "Odoo's own posting writes the state after the check")
         invoice = self.create_invoice(self.customer, 1500.0, post=False)
         with self.assertRaisesText(UserError, "These invoices cannot be posted this way"):
             invoice.write({"state": "posted"})
         self.assertEqual(invoice.state, "draft")
         self.assertFalse(invoice.credit_hold_ids)
-        small = self.create_invoice(self.customer, 100.0, post=False)
-        small.action_post()
-        self.assertEqual(small.state, "posted", "Odoo's own posting writes the state after the check")
 
     def test_salesperson_json_path_refused(self):
         """Posting through RPC as an invoicing user without the button: refused as a script would be."""
