@@ -17,13 +17,14 @@ ODOO_ARGS ?=
 I18N_ARGS ?=
 
 comma := ,
-.PHONY: help demo test test-odoo i18n demo-reset setup pg-start pg-stop pg-status stop psql clean-data
+.PHONY: help demo screenshots test test-odoo i18n demo-reset setup pg-start pg-stop pg-status stop psql clean-data
 
 help:
 	@echo "make demo        serve Odoo with the addons + demo data on 127.0.0.1:$(DEMO_PORT) (admin/admin)"
 	@echo "make test        run the tests of every addon (TEST_TAGS=$(or $(TEST_TAGS),/<addon>$(comma)... of every addon))"
 	@echo "make test-odoo   Odoo's /sale, /sale_management, /account suites with credit_control (WITHOUT=1: without)"
 	@echo "make i18n        export each addon's terms into <addon>/i18n/<addon>.pot, merge them into its .po files"
+	@echo "make screenshots the READMEs' screenshots from the demo database (SHOTS=overview,hold: some)"
 	@echo "make demo-reset  drop the demo database (recreated by the next make demo)"
 	@echo "make setup       find Odoo and build the virtualenv only"
 	@echo "make pg-start | pg-stop | pg-status | psql   the private PostgreSQL cluster"
@@ -31,6 +32,9 @@ help:
 
 demo:
 	@DEMO_PORT="$(DEMO_PORT)" bash tools/demo.sh serve $(ODOO_ARGS)
+
+screenshots:
+	@SHOTS="$(SHOTS)" bash tools/demo.sh screenshots
 
 test:
 	@TEST_TAGS="$(TEST_TAGS)" TEST_INSTALL="$(TEST_INSTALL)" bash tools/test.sh $(ODOO_ARGS)

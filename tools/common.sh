@@ -631,7 +631,20 @@ cc_setup_all() {
     cc_setup_venv
     cc_setup_oca_addons
     cc_ensure_wkhtmltopdf
+    cc_ensure_cjk_font
     cc_pg_init_vars
+}
+
+# Chinese screens (zh_CN tours, screenshots, PDFs) show boxes without a CJK font: Debian's
+# fonts-wqy-zenhei (16 MB) is installed when fontconfig knows no font for Chinese.
+cc_ensure_cjk_font() {
+    if command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n1)" ]; then
+        return 0
+    fi
+    cc_log "Installing a CJK font (fonts-wqy-zenhei) for the Chinese screens"
+    cc_apt_install fonts-wqy-zenhei fontconfig || true
+    command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -n1)" ] \
+        || cc_warn "no CJK font (Debian package 'fonts-wqy-zenhei'): Chinese shows as boxes in tours, screenshots and PDFs"
 }
 
 cc_ensure_wkhtmltopdf() {

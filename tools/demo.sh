@@ -6,6 +6,8 @@
 # foreground until Ctrl-C/SIGTERM, after which Odoo and then the PostgreSQL cluster are stopped.
 #   tools/demo.sh          serve (default)
 #   tools/demo.sh reset    drop the demo database (next `make demo` recreates it)
+#   tools/demo.sh screenshots   serve it on a free port, take the READMEs' screenshots
+#                          (tools/screenshots.py, SHOTS=overview,hold for some), stop
 # Variables: DEMO_DB (credit_control_demo), DEMO_HOST (127.0.0.1), DEMO_PORT (8069),
 #            DEMO_UPDATE=1 (run `-u <every addon>` on the existing database before serving),
 #            plus those listed in tools/common.sh. Extra arguments go to odoo-bin when serving.
@@ -21,14 +23,20 @@ DEMO_INSTALL_LOG="$CC_LOG_DIR/demo-install.log"
 STAMP="$CC_DATA_DIR/demo-$DEMO_DB.installed"
 
 action="serve"
-if [ "${1:-}" = reset ] || [ "${1:-}" = serve ]; then
+if [ "${1:-}" = reset ] || [ "${1:-}" = serve ] || [ "${1:-}" = screenshots ]; then
     action="$1"
     shift
 fi
 
 CC_PG_STARTED=0
 ODOO_PID=""
+TAIL_PID=""
 cleanup() {
+    if [ -n "$TAIL_PID" ]; then
+        pkill -P "$TAIL_PID" 2>/dev/null || true
+        kill "$TAIL_PID" 2>/dev/null || true
+        TAIL_PID=""
+    fi
     if [ -n "$ODOO_PID" ] && kill -0 "$ODOO_PID" 2>/dev/null; then
         stop_odoo
     fi
@@ -106,20 +114,30 @@ cc_setup_all
 cc_pg_start
 cc_odoo_cmd
 
+[ "$action" != screenshots ] || DEMO_PORT="$(cc_free_port)"
 cc_port_free "$DEMO_HOST" "$DEMO_PORT" \
     || cc_die "port $DEMO_PORT on $DEMO_HOST is busy (another Odoo?): stop it or use e.g. \`make demo DEMO_PORT=8070\`"
 
-# odoo_once -i|-u MODULES: installs or updates the modules (comma-separated) in the demo database,
-# logging to DEMO_INSTALL_LOG.
+# odoo_once -i|-u MODULES: installs or updates the modules (comma-separated) in the demo database.
+# Odoo's log goes to DEMO_INSTALL_LOG only; on failure its errors are printed.
 odoo_once() {
     local rc
     set +e
     "${CC_ODOO[@]}" -d "$DEMO_DB" "$1" "$2" --stop-after-init --no-http \
-        --workers 0 --max-cron-threads 0 --log-level=info 2>&1 \
-        | (trap '' INT TERM; exec tee "$DEMO_INSTALL_LOG")
-    rc=${PIPESTATUS[0]}
+        --workers 0 --max-cron-threads 0 --log-level=info --load-language=zh_CN > "$DEMO_INSTALL_LOG" 2>&1
+    rc=$?
     set -e
+    [ "$rc" -eq 0 ] || print_odoo_errors "$DEMO_INSTALL_LOG"
     return "$rc"
+}
+
+# print_odoo_errors LOG: the ERROR/CRITICAL records of an Odoo log with their tracebacks (the
+# last 60 lines of them), or the log's last lines when it has none.
+print_odoo_errors() {
+    local errors
+    errors="$(awk '/^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) /{keep=1; print; next}
+                   /^[0-9-]+ [0-9:,]+ [0-9]+ [A-Z]+ /{keep=0} keep' "$1" | tail -n 60)"
+    printf '%s\n' "${errors:-$(tail -n 30 "$1")}" | sed 's/^/    /' >&2
 }
 
 # The addons' files as they are now: when they change, the demo database is updated.
@@ -162,6 +180,26 @@ else
     cc_log "Demo database ready in $((SECONDS - t0)) s"
 fi
 
+if [ "$action" = screenshots ]; then
+    SHOTS_DIR="$REPO_ROOT/$CC_MODULE/static/description/screenshots"
+    cc_log "Serving $DEMO_DB on port $DEMO_PORT for the screenshots (log: .data/log/demo.log)"
+    "${CC_ODOO[@]}" -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" --http-interface=127.0.0.1 \
+        --http-port="$DEMO_PORT" --workers 0 --max-cron-threads 0 >> "$DEMO_LOG" 2>&1 &
+    ODOO_PID=$!
+    for _ in $(seq 1 600); do
+        curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/web/login" && break
+        kill -0 "$ODOO_PID" 2>/dev/null || { print_odoo_errors "$DEMO_LOG"; cc_die "Odoo did not start"; }
+        sleep 0.2
+    done
+    rc=0
+    "$CC_VENV/bin/python" "$REPO_ROOT/tools/screenshots.py" --url "http://127.0.0.1:$DEMO_PORT" \
+        --db "$DEMO_DB" --out "$SHOTS_DIR" ${SHOTS:+--only "$SHOTS"} || rc=$?
+    stop_odoo
+    [ "$rc" -eq 0 ] || cc_die "some screenshots failed (see above; Odoo's log: $DEMO_LOG)"
+    cc_log "Screenshots in ${SHOTS_DIR#"$REPO_ROOT"/}"
+    exit 0
+fi
+
 url_host="$DEMO_HOST"
 [ "$url_host" != 0.0.0.0 ] || url_host=127.0.0.1
 cc_log "Serving Odoo: http://$url_host:$DEMO_PORT/odoo   (database $DEMO_DB)"
@@ -170,9 +208,12 @@ cc_log "Log: .data/log/demo.log. Press Ctrl-C to stop Odoo and PostgreSQL."
 
 "${CC_ODOO[@]}" -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" \
     --http-interface="$DEMO_HOST" --http-port="$DEMO_PORT" \
-    --workers 0 --max-cron-threads 1 "$@" \
-    > >(trap '' INT TERM; exec tee -a "$DEMO_LOG") 2>&1 &
+    --workers 0 --max-cron-threads 1 "$@" >> "$DEMO_LOG" 2>&1 &
 ODOO_PID=$!
+# Odoo's errors while serving are shown here too; everything else stays in the log.
+(trap '' INT TERM; exec tail -n0 -F "$DEMO_LOG" 2>/dev/null \
+    | grep --line-buffered -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' >&2) &
+TAIL_PID=$!
 set +e
 wait "$ODOO_PID"
 rc=$?
