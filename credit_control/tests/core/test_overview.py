@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
@@ -194,14 +192,14 @@ class TestCreditOverview(OverviewCommon):
                     },
                 ]
             )
-        scores = self.env["credit.score"]
+        scores = self.env["credit.score"].sudo()
         for partner, grade in ((self.customer, "A"), (self.bolt, "C")):
             scores.create({"partner_id": partner.id, "company_id": self.company.id, "date": self.today, "grade": grade})
         self.env["credit.promise"].create(
             {
                 "partner_id": self.bolt.id,
                 "move_id": self.bolt_overdue.id,
-                "date": self.today - timedelta(days=1),
+                "date": self.today,
                 "amount": 300.0,
             }
         )
@@ -233,7 +231,7 @@ class TestCreditHomeAction(CreditControlCommon):
 
     def test_credit_users_land_on_the_overview(self):
         overview = self.env.ref("credit_control.action_credit_overview")
-        self.assertEqual(self.credit_manager.action_id, overview.sudo())
+        self.assertEqual(self.credit_manager.action_id.id, overview.id)
         user = new_test_user(self.env, login="credit_clerk", groups="base.group_user,credit_control.group_credit_user")
         self.assertEqual(user.action_id.id, overview.id)
 
@@ -246,7 +244,7 @@ class TestCreditHomeAction(CreditControlCommon):
         self.assertEqual(self.salesman.action_id.id, overview.id)
         other = new_test_user(self.env, login="own_home", groups="base.group_user")
         own_home = self.env.ref("credit_control.action_credit_hold")
-        other.action_id = own_home
+        other.action_id = own_home.id
         self.env.ref("credit_control.group_credit_manager").users = [Command.link(other.id)]
         self.assertEqual(other.action_id.id, own_home.id, "a home action of his own is kept")
         third = new_test_user(self.env, login="through_group", groups="base.group_user")

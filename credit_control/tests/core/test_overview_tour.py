@@ -17,7 +17,7 @@ class TestCreditOverviewTour(CreditControlCommon, HttpCase):
         hold = order.credit_hold_ids
         self.assertEqual(hold.state, "pending")
         self.assertEqual(
-            self.credit_manager.action_id, self.env.ref("credit_control.action_credit_overview"), "his home"
+            self.credit_manager.action_id.id, self.env.ref("credit_control.action_credit_overview").id, "his home"
         )
 
         self.start_tour("/odoo", "credit_control_overview_tour", login=self.credit_manager.login)
