@@ -20,10 +20,11 @@ def limit_usage_band(exposure, limit, near_ratio=NEAR_LIMIT_RATIO):
 
 
 def share(part, whole):
-    """``part / whole`` rounded to 4 decimals, 0.0 when ``whole`` is not positive."""
+    """``part / whole`` rounded to 4 decimals, at most 1.0 (unapplied payments and credit notes
+    lower the whole, not the overdue part); 0.0 when ``whole`` is not positive."""
     if not whole or whole <= 0:
         return 0.0
-    return round(part / whole, 4)
+    return round(max(min(part / whole, 1.0), 0.0), 4)
 
 
 def period_dso(open_receivable, credit_sales, days=90):

@@ -30,6 +30,7 @@ class TestOverviewLib(BaseCase):
         self.assertEqual(share(1400.0, 1700.0), 0.8235)
         self.assertEqual(share(100.0, 0.0), 0.0)
         self.assertEqual(share(100.0, -50.0), 0.0, "credits only: no ratio")
+        self.assertEqual(share(3495.0, 1470.0), 1.0, "payments not applied lower the open total only")
 
     def test_period_dso(self):
         self.assertEqual(period_dso(900.0, 2700.0), 30.0)
