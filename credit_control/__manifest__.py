@@ -24,6 +24,7 @@
         "views/core/res_partner_views.xml",
         "views/core/sale_order_views.xml",
         "views/core/res_config_settings_views.xml",
+        "views/core/credit_overview_views.xml",
         "report/core/credit_hold_report.xml",
         # checkpoints
         "views/checkpoints/credit_hold_views.xml",
@@ -99,6 +100,9 @@
         "demo/credit_control_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "credit_control/static/src/overview/*",
+        ],
         "web.assets_tests": [
             "credit_control/static/tests/tours/*.js",
         ],

@@ -1,3 +1,3 @@
 """Plain Python credit logic, free of Odoo imports so it is easy to unit test."""
 
-from . import aging, collections, decisions, dunning, limits
+from . import aging, collections, decisions, dunning, limits, overview

@@ -8,3 +8,4 @@ from . import credit_aging_snapshot_bucket
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import credit_overview

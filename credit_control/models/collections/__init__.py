@@ -16,3 +16,4 @@ from . import account_partial_reconcile
 from . import credit_alert
 from . import credit_score_figures
 from . import credit_scorecard_factor
+from . import credit_overview

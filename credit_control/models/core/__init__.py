@@ -14,3 +14,5 @@ from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
 from . import account_partial_reconcile
+from . import credit_overview
+from . import res_users

@@ -16,3 +16,4 @@ from . import credit_score_figures
 from . import credit_scorecard_factor
 from . import credit_scorecard
 from . import res_partner
+from . import credit_overview

@@ -14,3 +14,4 @@ from . import credit_alert
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import credit_overview

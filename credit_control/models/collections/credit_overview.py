@@ -1,0 +1,46 @@
+from odoo import _, api, fields, models
+
+from ..core.credit_overview import SCOPE_MINE
+
+
+class CreditOverview(models.AbstractModel):
+    _inherit = "credit.overview"
+
+    @api.model
+    def _get_overview_cards(self, scope):
+        cards = super()._get_overview_cards(scope)
+        if self._overview_can_read("credit.collection.task"):
+            cards.append(self._overview_card_collection_tasks(scope))
+        return cards
+
+    def _overview_card_collection_tasks(self, scope):
+        """Open worklist tasks whose next action is due (or not planned yet)."""
+        today = fields.Date.to_string(self._overview_today())
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("state", "=", "open"),
+            "|",
+            ("next_action_date", "=", False),
+            ("next_action_date", "<=", today),
+        ]
+        if scope == SCOPE_MINE:
+            domain += ["|", ("user_id", "=", self.env.uid), ("partner_id.user_id", "=", self.env.uid)]
+        [(count, amount)] = self.env["credit.collection.task"]._read_group(
+            domain, [], ["__count", "amount_overdue:sum"]
+        )
+        return self._overview_card(
+            "collection_tasks",
+            _("Collection Tasks Waiting"),
+            amount or 0.0,
+            count=count,
+            measure="amount_overdue",
+            sequence=57,
+            tone="warning" if count else "success",
+            action=self._overview_action(
+                _("Collection Tasks Waiting"),
+                "credit.collection.task",
+                domain,
+                xmlid="credit_control.action_credit_collection_task",
+            ),
+            details=[{"label": _("Tasks"), "value": count, "value_type": "integer"}],
+        )
