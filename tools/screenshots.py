@@ -5,7 +5,7 @@
 the pictures of the READMEs always show the current screens. It logs in through Odoo's JSON
 session route, gives the session cookie to Chromium over the DevTools protocol, opens each screen
 by its action's XML id (and record XML id), waits until the web client has rendered it and saves
-a PNG at 1366 x 768.
+a PNG at 1366 x 900.
 
     python tools/screenshots.py --url http://127.0.0.1:8070 --db credit_control_demo \
         --out credit_control/static/description/screenshots [--only overview,hold]
@@ -61,9 +61,10 @@ SCREENS = [
     {
         "name": "customer",
         "login": "admin",
-        "action": "credit_control.action_credit_customer",
+        "action": "credit_control.action_partner_credit",
         "record": "credit_control.demo_partner_harbor",
         "ready": ".o_form_view .o_form_sheet",
+        "tab": "Credit",
         "caption": "A customer's credit: limit, exposure, grade, score and signal",
     },
     {
@@ -98,7 +99,7 @@ SCREENS = [
         "caption": "The same hold read by Wang Fang, a Chinese credit manager",
     },
 ]
-WIDTH, HEIGHT = 1366, 768
+WIDTH, HEIGHT = 1366, 900
 PASSWORDS = {"admin": "admin", "demo": "demo", "wang": "wang"}
 
 
@@ -167,10 +168,19 @@ class Browser:
             stable = stable + 1 if self.evaluate(check) else 0
             time.sleep(0.2)
 
-    def screenshot(self, url, cookie, selector, path):
+    def screenshot(self, url, cookie, selector, path, tab=None):
         self.call("Network.setCookie", name="session_id", value=cookie, url=url)
         self.call("Page.navigate", url=url)
         self.wait_for(selector)
+        if tab:  # a notebook page of the form, by its title in the user's language
+            clicked = self.evaluate(
+                "(() => { const link = [...document.querySelectorAll('.o_notebook .nav-link')]"
+                ".find((a) => a.textContent.trim() === %s); if (link) { link.click(); } return !!link; })()"
+                % json.dumps(tab)
+            )
+            if not clicked:
+                raise RuntimeError(f"no tab {tab!r} on {url}")
+            self.wait_for(selector)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
@@ -254,7 +264,7 @@ def main():
                 if user not in sessions:
                     sessions[user] = login(base, args.db, user)
                 path = args.out / f"{name}.png"
-                browser.screenshot(url, sessions[user].cookies["session_id"], screen["ready"], path)
+                browser.screenshot(url, sessions[user].cookies["session_id"], screen["ready"], path, screen.get("tab"))
                 print(f"==> {path} ({user}: {url[len(base) :]})")
             except RuntimeError as error:
                 failed += 1
