@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -31,8 +33,10 @@ class CreditCodeTermsMixin(models.AbstractModel):
             return
         self.flush_model()
         for field_name, terms in self._get_code_terms().items():
+            # an Html field stores the text as the paragraph the sanitizer made of it
+            wrap = (lambda text: str(Markup("<p>%s</p>") % text)) if self._fields[field_name].type == "html" else str
             rows = [
-                SQL("(%s, %s, %s)", term._source, lang, term._translate(lang))
+                SQL("(%s, %s, %s)", wrap(term._source), lang, wrap(term._translate(lang)))
                 for term in terms
                 for lang in langs
                 if term._translate(lang) != term._source

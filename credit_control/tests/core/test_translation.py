@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import polib
+from markupsafe import Markup
 
 from odoo.tests import TransactionCase, tagged
 
@@ -83,7 +84,8 @@ class TestTextsWrittenByCode(CreditControlCommon):
         self.assertEqual(first.with_context(lang="zh_CN").name, self.chinese["Friendly reminder"])
         self.assertEqual(
             first.with_context(lang="zh_CN").message,
-            self.chinese["This is a friendly reminder that the following items fall due in a few days."],
+            Markup("<p>%s</p>")
+            % self.chinese["This is a friendly reminder that the following items fall due in a few days."],
         )
 
     def test_a_new_company_gets_its_standard_records_in_every_language(self):
