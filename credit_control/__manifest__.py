@@ -97,7 +97,12 @@
         "views/credit_control_menus.xml",
     ],
     "demo": [
-        "demo/credit_control_demo.xml",
+        "demo/core/credit_control_demo.xml",
+        "demo/registry/credit_registry_demo.xml",
+        "demo/scoring/credit_scoring_demo.xml",
+        "demo/core/credit_hold_demo.xml",
+        "demo/decisions/credit_decisions_demo.xml",
+        "demo/dunning/credit_dunning_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -118,13 +118,13 @@ cc_odoo_cmd
 cc_port_free "$DEMO_HOST" "$DEMO_PORT" \
     || cc_die "port $DEMO_PORT on $DEMO_HOST is busy (another Odoo?): stop it or use e.g. \`make demo DEMO_PORT=8070\`"
 
-# odoo_once -i|-u MODULES: installs or updates the modules (comma-separated) in the demo database.
+# odoo_once ARGS...: e.g. -i|-u MODULES (comma-separated) in the demo database, then stops.
 # Odoo's log goes to DEMO_INSTALL_LOG only; on failure its errors are printed.
 odoo_once() {
     local rc
     set +e
-    "${CC_ODOO[@]}" -d "$DEMO_DB" "$1" "$2" --stop-after-init --no-http \
-        --workers 0 --max-cron-threads 0 --log-level=info --load-language=zh_CN > "$DEMO_INSTALL_LOG" 2>&1
+    "${CC_ODOO[@]}" -d "$DEMO_DB" "$@" --stop-after-init --no-http \
+        --workers 0 --max-cron-threads 0 --log-level=info >> "$DEMO_INSTALL_LOG" 2>&1
     rc=$?
     set -e
     [ "$rc" -eq 0 ] || print_odoo_errors "$DEMO_INSTALL_LOG"
@@ -152,6 +152,7 @@ if cc_db_exists "$DEMO_DB" && [ -f "$STAMP" ] && [ "$(cut -d' ' -f1-3 "$STAMP")"
         # e.g. a new bridge: install it, keeping the data of the database.
         cc_log "Installing $MISSING_CSV in $DEMO_DB (log: .data/log/demo-install.log)"
         rc=0
+        : > "$DEMO_INSTALL_LOG"
         odoo_once -i "$MISSING_CSV" || rc=$?
         missing_addons
         if [ "$rc" -ne 0 ] || [ -n "$MISSING_CSV" ]; then
@@ -161,6 +162,7 @@ if cc_db_exists "$DEMO_DB" && [ -f "$STAMP" ] && [ "$(cut -d' ' -f1-3 "$STAMP")"
     if [ "${DEMO_UPDATE:-0}" = 1 ] || [ "$(cat "$STAMP")" != "$stamp_want" ]; then
         cc_log "The addons changed since the last run: updating $CC_ADDONS_CSV in $DEMO_DB (log: .data/log/demo-install.log)"
         rc=0
+        : > "$DEMO_INSTALL_LOG"
         odoo_once -u "$CC_ADDONS_CSV" || rc=$?
         [ "$rc" -eq 0 ] || cc_die "updating $CC_ADDONS_CSV failed (exit $rc, log: $DEMO_INSTALL_LOG)"
         echo "$stamp_want" > "$STAMP"
@@ -171,7 +173,12 @@ else
     cc_log "Creating demo database $DEMO_DB with $CC_ADDONS_CSV and demo data (1-2 minutes; log: .data/log/demo-install.log)"
     t0=$SECONDS
     rc=0
-    odoo_once -i "$CC_ADDONS_CSV" || rc=$?
+    : > "$DEMO_INSTALL_LOG"
+    # Chinese is loaded between base and the addons, so that it is not the database's default
+    # language and the demo's Chinese credit manager (Wang Fang) can be given it.
+    odoo_once -i base || rc=$?
+    [ "$rc" -ne 0 ] || odoo_once --load-language=zh_CN || rc=$?
+    [ "$rc" -ne 0 ] || odoo_once -i "$CC_ADDONS_CSV" || rc=$?
     missing_addons
     if [ "$rc" -ne 0 ] || [ -n "$MISSING_CSV" ]; then
         cc_die "installing $CC_ADDONS_CSV in $DEMO_DB failed (exit $rc, not installed: ${MISSING_CSV:-none}; log: $DEMO_INSTALL_LOG)"

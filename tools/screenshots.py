@@ -5,7 +5,7 @@
 the pictures of the READMEs always show the current screens. It logs in through Odoo's JSON
 session route, gives the session cookie to Chromium over the DevTools protocol, opens each screen
 by its action's XML id (and record XML id), waits until the web client has rendered it and saves
-a PNG at 1366 x 768.
+a PNG at 1366 x 900.
 
     python tools/screenshots.py --url http://127.0.0.1:8070 --db credit_control_demo \
         --out credit_control/static/description/screenshots [--only overview,hold]
@@ -24,77 +24,83 @@ import time
 import requests
 import websocket
 
-# name, login (lang comes from the user), action XML id, record XML id or None, CSS selector the
-# screen shows once rendered, caption for the README.
+# Each screen: file name, login (the user's language is the screen's), the action's XML id, the
+# record (XML id, or a model and domain whose first record is shown), the CSS selector the
+# screen shows once rendered, the caption of the READMEs.
 SCREENS = [
-    (
-        "overview",
-        "admin",
-        "credit_control.action_credit_overview",
-        None,
-        ".o_credit_overview",
-        "The overview a credit manager lands on",
-    ),
-    ("holds", "admin", "credit_control.action_credit_hold", None, ".o_list_renderer", "The hold queue"),
-    (
-        "hold",
-        "admin",
-        "credit_control.action_credit_hold",
-        "credit_control.demo_hold_lumen",
-        ".o_form_view",
-        "A hold with its reasons, the salesperson's request and the decision buttons",
-    ),
-    (
-        "order",
-        "demo",
-        "sale.action_quotations_with_onboarding",
-        "credit_control.demo_order_harbor",
-        ".o_form_view",
-        "A quotation with the customer's credit signal",
-    ),
-    (
-        "customer",
-        "admin",
-        "credit_control.action_credit_customer",
-        "credit_control.demo_partner_harbor",
-        ".o_form_view",
-        "A customer's credit: limit, exposure, grade, score and signal",
-    ),
-    (
-        "aging",
-        "admin",
-        "credit_control.action_credit_aging_live",
-        None,
-        ".o_pivot",
-        "Receivable aging, live, as of any date",
-    ),
-    (
-        "dunning",
-        "admin",
-        "credit_control.action_credit_dunning_communication",
-        None,
-        ".o_list_renderer",
-        "Dunning communications before sending",
-    ),
-    (
-        "request",
-        "admin",
-        "credit_control.action_credit_limit_request",
-        "credit_control.demo_request_crescent",
-        ".o_form_view",
-        "A credit limit request in tiered approval",
-    ),
-    (
-        "hold_zh",
-        "demo_zh",
-        "credit_control.action_credit_hold",
-        "credit_control.demo_hold_lumen",
-        ".o_form_view",
-        "The same hold read by a Chinese credit manager",
-    ),
+    {
+        "name": "overview",
+        "login": "admin",
+        "action": "credit_control.action_credit_overview",
+        "ready": ".o_credit_overview",
+        "caption": "The overview a credit manager lands on",
+    },
+    {
+        "name": "holds",
+        "login": "admin",
+        "action": "credit_control.action_credit_hold",
+        "ready": ".o_list_renderer .o_data_row",
+        "caption": "The hold queue",
+    },
+    {
+        "name": "hold",
+        "login": "admin",
+        "action": "credit_control.action_credit_hold",
+        "record": ("credit.hold", [("order_id.client_order_ref", "=", "HL-55120")]),
+        "ready": ".o_form_view .o_form_sheet",
+        "caption": "A hold with its reasons and the decision buttons",
+    },
+    {
+        "name": "order",
+        "login": "demo",
+        "action": "sale.action_quotations_with_onboarding",
+        "record": "credit_control.demo_order_meridian",
+        "ready": ".o_form_view .o_form_sheet",
+        "caption": "A quotation with the customer's credit signal",
+    },
+    {
+        "name": "customer",
+        "login": "admin",
+        "action": "credit_control.action_partner_credit",
+        "record": "credit_control.demo_partner_harbor",
+        "ready": ".o_form_view .o_form_sheet",
+        "tab": "Credit",
+        "caption": "A customer's credit: limit, exposure, grade, score and signal",
+    },
+    {
+        "name": "aging",
+        "login": "admin",
+        "action": "credit_control.action_credit_aging_live",
+        "ready": ".o_pivot table",
+        "caption": "Receivable aging, live, as of any date",
+    },
+    {
+        "name": "dunning",
+        "login": "admin",
+        "action": "credit_control.action_credit_dunning_communication",
+        "record": ("credit.dunning.communication", [("partner_id.name", "=", "Harbor Logistics GmbH")]),
+        "ready": ".o_form_view .o_form_sheet",
+        "caption": "A dunning communication previewed before sending",
+    },
+    {
+        "name": "request",
+        "login": "admin",
+        "action": "credit_control.action_credit_limit_request",
+        "record": "credit_control.demo_request_crescent",
+        "ready": ".o_form_view .o_form_sheet",
+        "caption": "A temporary increase in tiered approval",
+    },
+    {
+        "name": "hold_zh",
+        "login": "wang",
+        "action": "credit_control.action_credit_hold",
+        "record": ("credit.hold", [("order_id.client_order_ref", "=", "HL-55120")]),
+        "ready": ".o_form_view .o_form_sheet",
+        "caption": "The same hold read by Wang Fang, a Chinese credit manager",
+    },
 ]
-WIDTH, HEIGHT = 1366, 768
-PASSWORDS = {"admin": "admin", "demo": "demo", "demo_zh": "demo_zh"}
+WIDTH, HEIGHT = 1366, 900
+PASSWORDS = {"admin": "admin", "demo": "demo", "wang": "wang"}
 
 
 class Browser:
@@ -162,10 +168,19 @@ class Browser:
             stable = stable + 1 if self.evaluate(check) else 0
             time.sleep(0.2)
 
-    def screenshot(self, url, cookie, selector, path):
+    def screenshot(self, url, cookie, selector, path, tab=None):
         self.call("Network.setCookie", name="session_id", value=cookie, url=url)
         self.call("Page.navigate", url=url)
         self.wait_for(selector)
+        if tab:  # a notebook page of the form, by its title in the user's language
+            clicked = self.evaluate(
+                "(() => { const link = [...document.querySelectorAll('.o_notebook .nav-link')]"
+                ".find((a) => a.textContent.trim() === %s); if (link) { link.click(); } return !!link; })()"
+                % json.dumps(tab)
+            )
+            if not clicked:
+                raise RuntimeError(f"no tab {tab!r} on {url}")
+            self.wait_for(selector)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
@@ -196,21 +211,29 @@ def login(base, db, user):
     return session
 
 
-def res_id(session, base, xmlid):
-    module, name = xmlid.split(".", 1)
-    rows = json_call(
+def call(session, base, model, method, *args):
+    return json_call(
         session,
         base,
-        "/web/dataset/call_kw/ir.model.data/search_read",
-        {
-            "model": "ir.model.data",
-            "method": "search_read",
-            "args": [[("module", "=", module), ("name", "=", name)], ["res_id"]],
-            "kwargs": {},
-        },
+        f"/web/dataset/call_kw/{model}/{method}",
+        {"model": model, "method": method, "args": list(args), "kwargs": {}},
+    )
+
+
+def res_id(session, base, record):
+    """The id of ``record``: an XML id, or (model, domain) for its first record."""
+    if isinstance(record, tuple):
+        model, domain = record
+        ids = call(session, base, model, "search", domain)
+        if not ids:
+            raise RuntimeError(f"no {model} matching {domain} in the demo database")
+        return ids[0]
+    module, name = record.split(".", 1)
+    rows = call(
+        session, base, "ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"]
     )
     if not rows:
-        raise RuntimeError(f"no record {xmlid} in the demo database")
+        raise RuntimeError(f"no record {record} in the demo database")
     return rows[0]["res_id"]
 
 
@@ -230,17 +253,18 @@ def main():
     browser = Browser(args.browser)
     failed = 0
     try:
-        for name, user, action, record, selector, _caption in SCREENS:
+        for screen in SCREENS:
+            name, user = screen["name"], screen["login"]
             if only and name not in only:
                 continue
-            url = f"{base}/odoo/action-{action}"
+            url = f"{base}/odoo/action-{screen['action']}"
             try:
-                if record:
-                    url += f"/{res_id(admin, base, record)}"
+                if screen.get("record"):
+                    url += f"/{res_id(admin, base, screen['record'])}"
                 if user not in sessions:
                     sessions[user] = login(base, args.db, user)
                 path = args.out / f"{name}.png"
-                browser.screenshot(url, sessions[user].cookies["session_id"], selector, path)
+                browser.screenshot(url, sessions[user].cookies["session_id"], screen["ready"], path, screen.get("tab"))
                 print(f"==> {path} ({user}: {url[len(base) :]})")
             except RuntimeError as error:
                 failed += 1

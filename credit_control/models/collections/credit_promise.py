@@ -153,7 +153,7 @@ class CreditPromise(models.Model):
                     "company_id": promise.company_id.id,
                     "alert_type": "collection_promise",
                     "event_key": "promise:%s" % promise.id,
-                    "message": _(
+                    "message": lambda env, promise=promise, amounts=amounts: env._(
                         "%(partner)s broke its promise to pay %(amount)s by %(date)s (%(paid)s paid): "
                         "dunning resumes and the collection escalates.",
                         partner=promise.partner_id.display_name,

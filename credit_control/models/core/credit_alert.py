@@ -17,7 +17,7 @@ class CreditAlert(models.Model):
 
     _name = "credit.alert"
     _description = "Credit Alert"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "credit.code.terms.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     # above this number of new alerts of a company at once, alerts are logged, not notified
@@ -32,7 +32,9 @@ class CreditAlert(models.Model):
     event_key = fields.Char(
         required=True, readonly=True, help="Names the event, so that the same event never raises two alerts."
     )
-    message = fields.Text(readonly=True)
+    message = fields.Text(
+        readonly=True, translate=True, help="Written by the feature that raised the alert, in every installed language."
+    )
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True, index=True)
     state = fields.Selection(ALERT_STATES, default="new", required=True, readonly=True, index=True, tracking=True)
     user_id = fields.Many2one(
@@ -101,8 +103,10 @@ class CreditAlert(models.Model):
         """Create the alerts whose event is new and notify the responsible people.
 
         ``vals_list``: dicts with partner_id (commercial partner), company_id, alert_type,
-        event_key and message. Returns the created alerts (events already raised are skipped,
-        also duplicates inside ``vals_list``).
+        event_key and message. A message is best given as a function of an environment that
+        writes it with ``env._()`` (and ``formatLang(env, …)``): each installed language then
+        gets its own text, and a Chinese credit manager reads the alert in Chinese. Returns the
+        created alerts (events already raised are skipped, also duplicates inside ``vals_list``).
         """
         if not vals_list:
             return self.browse()
@@ -113,11 +117,34 @@ class CreditAlert(models.Model):
             return self.browse()
         partners = self.env["res.partner"].browse({vals["partner_id"] for vals in new_vals})
         salesperson = {partner.id: partner.user_id.id for partner in partners}
-        alerts = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
-            [dict(vals, user_id=salesperson.get(vals["partner_id"]) or False) for vals in new_vals]
+        english = self.with_context(lang="en_US")
+        renderers = [vals.get("message") if callable(vals.get("message")) else None for vals in new_vals]
+        alerts = english.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+            [
+                dict(
+                    vals,
+                    user_id=salesperson.get(vals["partner_id"]) or False,
+                    message=render(english.env) if render else vals.get("message"),
+                )
+                for vals, render in zip(new_vals, renderers, strict=True)
+            ]
         )
-        alerts.with_env(self.env)._notify_responsible()
-        return alerts.with_env(self.env)
+        alerts._write_message_translations(renderers)
+        alerts = alerts.with_env(self.env)
+        alerts._notify_responsible()
+        return alerts
+
+    def _write_message_translations(self, renderers):
+        """The alerts' messages in every installed language but English, from their renderers."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        rows = []
+        for lang in langs:
+            env = self.with_context(lang=lang).env
+            for alert, render in zip(self, renderers, strict=True):
+                if render:
+                    rows.append((alert.id, lang, render(env)))
+        if rows:
+            self._write_translations_sql("message", rows)
 
     def _existing_event_keys(self, keys):
         """The (company, partner, type, key) tuples among ``keys`` that already raised an alert."""

@@ -670,10 +670,10 @@ class CreditLimitRequest(models.Model):
                     "company_id": company.id,
                     "alert_type": "limit_validity",
                     "event_key": "validity:%s" % fields.Date.to_string(valid_until),
-                    "message": _(
+                    "message": lambda env, partner=partner, valid_until=valid_until: env._(
                         "The credit limit of %(partner)s (%(limit)s) is valid until %(date)s: review it before then.",
                         partner=partner.display_name,
-                        limit=formatLang(self.env, partner.credit_limit, currency_obj=company.currency_id),
+                        limit=formatLang(env, partner.credit_limit, currency_obj=company.currency_id),
                         date=fields.Date.to_string(valid_until),
                     ),
                 }

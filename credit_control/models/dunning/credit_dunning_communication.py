@@ -601,19 +601,22 @@ class CreditDunningCommunication(models.Model):
         holds = level._effective_hold()
         if not holds and not broken:
             return
-        if holds:
-            message = _(
-                "%(partner)s reached the dunning level %(level)s with %(amount)s overdue: its orders are held.",
-                partner=self.partner_id.display_name,
-                level=level.name,
-                amount=formatLang(self.env, self.amount_due, currency_obj=self.currency_id),
-            )
-        else:
-            message = _(
+
+        def message(env):
+            level_name = level.with_env(env).name
+            if holds:
+                return env._(
+                    "%(partner)s reached the dunning level %(level)s with %(amount)s overdue: its orders are held.",
+                    partner=self.partner_id.display_name,
+                    level=level_name,
+                    amount=formatLang(env, self.amount_due, currency_obj=self.currency_id),
+                )
+            return env._(
                 "%(partner)s broke a promise to pay: dunning escalated to %(level)s.",
                 partner=self.partner_id.display_name,
-                level=level.name,
+                level=level_name,
             )
+
         self.env["credit.alert"].sudo()._raise_alerts(
             [
                 {

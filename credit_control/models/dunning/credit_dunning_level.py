@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ...lib.dunning import MAX_LEVEL_DELAY, MIN_LEVEL_DELAY
+from .credit_dunning_policy import STANDARD_LEVEL_MESSAGES, STANDARD_LEVEL_NAMES
 
 ESCALATION_TARGETS = [
     ("salesperson", "Salesperson"),
@@ -18,6 +19,7 @@ class CreditDunningLevel(models.Model):
     _description = "Dunning Level"
     _order = "policy_id, delay_days, id"
     _check_company_auto = True
+    _inherit = ["credit.code.terms.mixin"]
 
     policy_id = fields.Many2one("credit.dunning.policy", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
@@ -193,3 +195,11 @@ class CreditDunningLevel(models.Model):
         if self.sms_text:
             labels.append(_("SMS"))
         return ", ".join(labels)
+
+    @api.model
+    def _get_code_terms(self):
+        return {
+            **super()._get_code_terms(),
+            "name": list(STANDARD_LEVEL_NAMES.values()),
+            "message": list(STANDARD_LEVEL_MESSAGES.values()),
+        }

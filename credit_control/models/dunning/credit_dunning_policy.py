@@ -1,7 +1,34 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ...lib.dunning import DIRECTIVE_COMPENSATION, DIRECTIVE_MARGIN, interest_rate
+
+_lt = LazyTranslate(__name__)
+
+STANDARD_POLICY_NAME = _lt("Standard dunning")
+# The names and messages of the standard levels, by delay: written in English, translated into
+# every installed language (credit.code.terms.mixin).
+STANDARD_LEVEL_NAMES = {
+    -3: _lt("Friendly reminder"),
+    0: _lt("Due date reminder"),
+    7: _lt("First reminder"),
+    15: _lt("Second reminder"),
+    30: _lt("Final notice"),
+}
+STANDARD_LEVEL_MESSAGES = {
+    -3: _lt("This is a friendly reminder that the following items fall due in a few days."),
+    0: _lt("The following items fall due today. If you have already paid, please ignore this message."),
+    7: _lt("We have not yet received payment of the following overdue items. Please pay them promptly."),
+    15: _lt(
+        "Despite our reminder, the following items are still unpaid. Please pay them now; "
+        "our team will call you to settle them."
+    ),
+    30: _lt(
+        "This is our final notice: the following items are seriously overdue. Further deliveries on "
+        "credit are suspended until they are paid."
+    ),
+}
 
 # The default policy of common practice:
 # (delay, email, letter, call, escalation, hold, interest and compensation)
@@ -23,7 +50,7 @@ class CreditDunningPolicy(models.Model):
 
     _name = "credit.dunning.policy"
     _description = "Dunning Policy"
-    _inherit = ["mail.thread", "credit.company.default.mixin"]
+    _inherit = ["mail.thread", "credit.company.default.mixin", "credit.code.terms.mixin"]
     _order = "company_id, name, id"
     _company_default_field = "credit_dunning_policy_id"
     _check_company_auto = True
@@ -199,30 +226,10 @@ class CreditDunningPolicy(models.Model):
     def _create_standard(self, company):
         """Create the policy of common practice (see DEFAULT_LEVELS) for ``company``."""
         template = self.env.ref("credit_control.mail_template_credit_dunning", raise_if_not_found=False)
-        names = {
-            -3: _("Friendly reminder"),
-            0: _("Due date reminder"),
-            7: _("First reminder"),
-            15: _("Second reminder"),
-            30: _("Final notice"),
-        }
-        messages = {
-            -3: _("This is a friendly reminder that the following items fall due in a few days."),
-            0: _("The following items fall due today. If you have already paid, please ignore this message."),
-            7: _("We have not yet received payment of the following overdue items. Please pay them promptly."),
-            15: _(
-                "Despite our reminder, the following items are still unpaid. Please pay them now; "
-                "our team will call you to settle them."
-            ),
-            30: _(
-                "This is our final notice: the following items are seriously overdue. Further deliveries on "
-                "credit are suspended until they are paid."
-            ),
-        }
         level_vals = [
             Command.create(
                 {
-                    "name": names[delay],
+                    "name": STANDARD_LEVEL_NAMES[delay]._source,
                     "delay_days": delay,
                     "send_email": email,
                     "mail_template_id": template.id if template else False,
@@ -232,20 +239,25 @@ class CreditDunningPolicy(models.Model):
                     "hold_from_level": hold,
                     "apply_interest": charges,
                     "apply_compensation": charges,
-                    "message": messages[delay],
+                    "message": STANDARD_LEVEL_MESSAGES[delay]._source,
                 }
             )
             for delay, email, letter, call, escalation, hold, charges in DEFAULT_LEVELS
         ]
-        policy = self.sudo().create(
-            {
-                "name": _("Standard dunning"),
-                "company_id": company.id,
-                "level_ids": level_vals,
-            }
+        policy = (
+            self.sudo()
+            .with_context(lang="en_US")
+            .create({"name": STANDARD_POLICY_NAME._source, "company_id": company.id, "level_ids": level_vals})
         )
+        policy._fill_code_translations()
+        policy.level_ids._fill_code_translations()
+        policy = policy.with_env(self.sudo().env)
         company.sudo().credit_dunning_policy_id = policy
         return policy
+
+    @api.model
+    def _get_code_terms(self):
+        return {**super()._get_code_terms(), "name": [STANDARD_POLICY_NAME]}
 
     @api.model
     def _create_missing_defaults(self):

@@ -456,27 +456,29 @@ class CreditRegistryFetcher(models.AbstractModel):
         if not to_alert:
             return self.env["credit.alert"]
         companies = self._alert_company_ids(to_alert.partner_id.ids)
-        labels = dict(snapshots._fields["status"]._description_selection(self.env))
         vals_list = []
         for snapshot in to_alert:
-            values = {
-                "provider": snapshot.provider_id.name,
-                "partner": snapshot.partner_id.display_name,
-                "status": labels[snapshot.status],
-                "raw": snapshot.registry_status or "",
-                "date": format_datetime(self.env, snapshot.date),
-            }
-            if snapshot.previous_status:
-                message = _(
-                    "%(provider)s now reports %(partner)s as %(status)s (“%(raw)s”), previously %(previous)s; "
-                    "checked on %(date)s.",
-                    previous=labels[snapshot.previous_status],
-                    **values,
-                )
-            else:
-                message = _(
+
+            def message(env, snapshot=snapshot):
+                labels = dict(snapshot._fields["status"]._description_selection(env))
+                values = {
+                    "provider": snapshot.provider_id.name,
+                    "partner": snapshot.partner_id.display_name,
+                    "status": labels[snapshot.status],
+                    "raw": snapshot.registry_status or "",
+                    "date": format_datetime(env, snapshot.date),
+                }
+                if snapshot.previous_status:
+                    return env._(
+                        "%(provider)s now reports %(partner)s as %(status)s (“%(raw)s”), previously %(previous)s; "
+                        "checked on %(date)s.",
+                        previous=labels[snapshot.previous_status],
+                        **values,
+                    )
+                return env._(
                     "%(provider)s reports %(partner)s as %(status)s (“%(raw)s”); checked on %(date)s.", **values
                 )
+
             for company_id in companies.get(snapshot.partner_id.id) or [self.env.company.id]:
                 vals_list.append(
                     {

@@ -198,12 +198,15 @@ class CreditRiskEvent(models.Model):
         companies = self.env["credit.registry.fetcher"]._alert_company_ids(new_events.partner_id.ids)
         vals_list = []
         for event in new_events:
-            message = _(
-                "%(provider)s lists %(partner)s: %(record)s.",
-                provider=event.provider_id.name,
-                partner=event.partner_id.display_name,
-                record=event._describe(),
-            )
+
+            def message(env, event=event):
+                return env._(
+                    "%(provider)s lists %(partner)s: %(record)s.",
+                    provider=event.provider_id.name,
+                    partner=event.partner_id.display_name,
+                    record=event.with_env(env)._describe(),
+                )
+
             for company_id in companies.get(event.partner_id.id) or [self.env.company.id]:
                 vals_list.append(
                     {

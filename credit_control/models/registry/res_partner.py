@@ -37,7 +37,7 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
     )
     credit_risk_event_count = fields.Integer(
-        string="Active Legal Risk Records", compute="_compute_credit_risk_event_count", groups=CREDIT_READ_GROUPS
+        string="Active Legal Risk Record Count", compute="_compute_credit_risk_event_count", groups=CREDIT_READ_GROUPS
     )
     credit_registry_status = fields.Selection(
         REGISTRY_STATUSES,

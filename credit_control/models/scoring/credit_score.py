@@ -334,11 +334,11 @@ class CreditScore(models.Model):
                     score._alert_vals(
                         "limit_cut",
                         "limit_cut:%s" % score.id,
-                        _(
+                        lambda env, score=score, currency=company.currency_id: env._(
                             "Credit limit cut from %(old)s to %(new)s by the automatic scoring (grade %(grade)s, "
                             "score %(score)s).",
-                            old=formatLang(self.env, score.credit_limit, currency_obj=company.currency_id),
-                            new=formatLang(self.env, score.suggested_limit, currency_obj=company.currency_id),
+                            old=formatLang(env, score.credit_limit, currency_obj=currency),
+                            new=formatLang(env, score.suggested_limit, currency_obj=currency),
                             grade=score.grade,
                             score="%.1f" % score.score,
                         ),
@@ -365,11 +365,11 @@ class CreditScore(models.Model):
                 self._alert_vals(
                     "exposure",
                     "exposure:%s" % self.id,
-                    _(
+                    lambda env: env._(
                         "Exposure %(exposure)s has reached %(percent)s%% of the credit limit %(limit)s.",
-                        exposure=formatLang(self.env, self.exposure, currency_obj=company.currency_id),
+                        exposure=formatLang(env, self.exposure, currency_obj=company.currency_id),
                         percent=company.credit_alert_exposure_percent,
-                        limit=formatLang(self.env, self.credit_limit, currency_obj=company.currency_id),
+                        limit=formatLang(env, self.credit_limit, currency_obj=company.currency_id),
                     ),
                 )
             )
@@ -380,7 +380,7 @@ class CreditScore(models.Model):
                 self._alert_vals(
                     "grade_drop",
                     "grade_drop:%s" % self.id,
-                    _(
+                    lambda env: env._(
                         "Grade dropped from %(old)s to %(new)s (score %(old_score)s → %(new_score)s).",
                         old=before.grade,
                         new=self.grade,
@@ -394,7 +394,7 @@ class CreditScore(models.Model):
                 self._alert_vals(
                     "score_drop",
                     "score_drop:%s" % self.id,
-                    _(
+                    lambda env: env._(
                         "Score dropped by %(drop)s points, from %(old_score)s to %(new_score)s.",
                         drop="%.1f" % (before.score - self.score),
                         old_score="%.1f" % before.score,
@@ -417,11 +417,11 @@ class CreditScore(models.Model):
                 self._alert_vals(
                     "new_overdue",
                     "new_overdue:%s" % figure.oldest_overdue_date.isoformat(),
-                    _(
+                    lambda env: env._(
                         "An item due on %(date)s is now %(days)s days overdue (overdue %(amount)s).",
                         date=fields.Date.to_string(figure.oldest_overdue_date),
                         days=overdue_days,
-                        amount=formatLang(self.env, figure.overdue, currency_obj=company.currency_id),
+                        amount=formatLang(env, figure.overdue, currency_obj=company.currency_id),
                     ),
                     partner_id=partner_id,
                     company=company,
@@ -433,7 +433,7 @@ class CreditScore(models.Model):
                 self._alert_vals(
                     "days_late_trend",
                     "days_late:%s" % today.strftime("%Y-%m"),
-                    _(
+                    lambda env: env._(
                         "Paying later: %(recent)s days late on average over the last 90 days, "
                         "against %(before)s days the 90 days before.",
                         recent="%.1f" % recent,

@@ -1,7 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ...lib.scoring import ScoringError, check_grades, normalise_weights
+
+_lt = LazyTranslate(__name__)
+STANDARD_SCORECARD_NAME = _lt("Standard scorecard")
 
 # The standard scorecard a company starts with:
 # (sequence, factor type, weight, mapping, worst, best, bands); features add theirs.
@@ -44,7 +48,7 @@ class CreditScorecard(models.Model):
 
     _name = "credit.scorecard"
     _description = "Credit Scorecard"
-    _inherit = ["mail.thread", "credit.company.default.mixin"]
+    _inherit = ["mail.thread", "credit.company.default.mixin", "credit.code.terms.mixin"]
     _order = "company_id, name, id"
     _company_default_field = "credit_scorecard_id"
     _check_company_auto = True
@@ -164,15 +168,25 @@ class CreditScorecard(models.Model):
             )
             for name, minimum, percent, cap, policy in DEFAULT_GRADES
         ]
-        return self.sudo().create(
-            {
-                "name": _("Standard scorecard"),
-                "company_id": company.id,
-                "is_default": True,
-                "factor_ids": factor_vals,
-                "grade_ids": grade_vals,
-            }
+        scorecard = (
+            self.sudo()
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "name": STANDARD_SCORECARD_NAME._source,
+                    "company_id": company.id,
+                    "is_default": True,
+                    "factor_ids": factor_vals,
+                    "grade_ids": grade_vals,
+                }
+            )
         )
+        scorecard._fill_code_translations()
+        return scorecard.with_env(self.sudo().env)
+
+    @api.model
+    def _get_code_terms(self):
+        return {**super()._get_code_terms(), "name": [STANDARD_SCORECARD_NAME]}
 
     @api.model
     def _create_missing_defaults(self):

@@ -35,3 +35,23 @@ class TestCreditHoldTour(CreditControlCommon, HttpCase):
             login=manager.login,
         )
         self.assertTrue(self.company.credit_hold_enabled)
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestChineseTour(CreditControlCommon, HttpCase):
+    """In the browser: a Chinese credit manager reads the reasons of an English salesperson's hold in Chinese."""
+
+    def test_chinese_manager_reads_the_reasons_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
+        self.salesman.lang = "en_US"
+        self.credit_manager.lang = "zh_CN"
+        order = self.create_order(self.customer, 1500.0)
+        self.confirm_as(self.salesman, order)
+        hold = order.credit_hold_ids
+        self.assertEqual(hold.state, "pending")
+        self.start_tour(
+            "/odoo/action-credit_control.action_credit_hold/%s" % hold.id,
+            "credit_control_zh_reasons_tour",
+            login=self.credit_manager.login,
+        )

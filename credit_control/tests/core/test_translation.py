@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import polib
+from markupsafe import Markup
 
 from odoo.tests import TransactionCase, tagged
 
@@ -59,3 +60,79 @@ class TestReasonsInTheReadersLanguage(CreditControlCommon):
         self.assertNotEqual(labels["credit_limit"], "Credit limit exceeded")
         activity = hold.activity_ids.filtered(lambda a: a.user_id == self.credit_manager)
         self.assertIn("超出信用额度", activity.note, "the review activity is written in the manager's language")
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestTextsWrittenByCode(CreditControlCommon):
+    """What code writes (standard policy, levels, scorecard, alerts) reads in the reader's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
+        cls.chinese = entries(I18N / "zh_CN.po")
+
+    def test_standard_records_get_the_language_installed_after_them(self):
+        policy = self.env["credit.dunning.policy"]._get_default(self.company)
+        scorecard = self.env["credit.scorecard"]._get_default(self.company)
+        self.assertEqual(policy.with_context(lang="en_US").name, "Standard dunning")
+        self.assertEqual(policy.with_context(lang="zh_CN").name, self.chinese["Standard dunning"])
+        self.assertEqual(scorecard.with_context(lang="zh_CN").name, self.chinese["Standard scorecard"])
+        first = policy._levels_by_rank()[0]
+        self.assertEqual(first.with_context(lang="en_US").name, "Friendly reminder")
+        self.assertEqual(first.with_context(lang="zh_CN").name, self.chinese["Friendly reminder"])
+        self.assertEqual(
+            first.with_context(lang="zh_CN").message,
+            Markup("<p>%s</p>")
+            % self.chinese["This is a friendly reminder that the following items fall due in a few days."],
+        )
+
+    def test_a_new_company_gets_its_standard_records_in_every_language(self):
+        company = self.env["res.company"].create({"name": "Shenzhen Branch"})
+        policy = self.env["credit.dunning.policy"]._get_default(company)
+        self.assertEqual(policy.with_context(lang="en_US").name, "Standard dunning")
+        self.assertEqual(policy.with_context(lang="zh_CN").name, self.chinese["Standard dunning"])
+        self.assertEqual(
+            set(policy.level_ids.with_context(lang="zh_CN").mapped("name")),
+            {self.chinese[name] for name in ("Friendly reminder", "Due date reminder", "First reminder")}
+            | {self.chinese["Second reminder"], self.chinese["Final notice"]},
+        )
+
+    def test_a_renamed_level_keeps_its_name_when_terms_are_reloaded(self):
+        policy = self.env["credit.dunning.policy"]._get_default(self.company)
+        first = policy._levels_by_rank()[0]
+        first.with_context(lang="zh_CN").name = "温馨提示"
+        self.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
+        self.assertEqual(first.with_context(lang="zh_CN").name, "温馨提示")
+        self.assertEqual(first.with_context(lang="en_US").name, "Friendly reminder")
+
+    def test_an_alert_reads_in_each_readers_language(self):
+        provider = self.env.ref("credit_control.registry_provider_companies_house")
+        snapshots = self.env["credit.registry.snapshot"].create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "provider_id": provider.id,
+                    "identifier": "04567321",
+                    "status": status,
+                    "registry_status": raw,
+                    "previous_status": previous,
+                    "changed": bool(previous),
+                    "is_latest": latest,
+                }
+                for status, raw, previous, latest in (
+                    ("active", "active", False, False),
+                    ("insolvency_liquidation", "liquidation", "active", True),
+                )
+            ]
+        )
+        alert = self.env["credit.registry.fetcher"].with_context(lang="zh_CN")._raise_status_alerts(snapshots[1])
+        self.assertEqual(len(alert), 1)
+        english = alert.with_context(lang="en_US").message
+        chinese = alert.with_context(lang="zh_CN").message
+        self.assertIn("UK Companies House now reports %s as Insolvency or liquidation" % self.customer.name, english)
+        self.assertIn(self.chinese["Insolvency or liquidation"], chinese)
+        self.assertIn("liquidation", chinese, "the registry's own words stay as they were")
+        self.assertNotIn("now reports", chinese)
+        self.assertEqual(alert.with_user(self.credit_manager).with_context(lang="en_US").message, english)
