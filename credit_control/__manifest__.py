@@ -98,6 +98,7 @@
         "views/desk/res_partner_views.xml",
         "views/desk/sale_order_views.xml",
         "views/desk/credit_hold_views.xml",
+        "views/desk/currency_views.xml",
         # all menus, after the views whose actions they open
         "views/credit_control_menus.xml",
     ],

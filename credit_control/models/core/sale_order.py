@@ -105,7 +105,8 @@ class SaleOrder(models.Model):
         hold (``results``) and of those that warn only (``warnings``), {order: [failure, ...]}."""
         for order in self:
             messages = [f["message"] for f in results.get(order, [])]
-            messages += [_("Warning: %s", f["message"]) for f in warnings.get(order, [])]
+            for failure in warnings.get(order, []):
+                messages.append(_("Warning: %s", failure["message"]))
             order.credit_check_warning = "\n".join(messages) or False
 
     # ------------------------------------------------------------------

@@ -130,7 +130,7 @@ class TestCreditSignal(SignalMixin, CreditControlCommon):
         self.customer.sudo().credit_registry_status = "insolvency_liquidation"
         state, reasons = self.signal(self.customer)
         self.assertEqual(state, "blocked")
-        self.assertIn("Registry reports Acme Retail as Insolvency / liquidation", reasons)
+        self.assertIn("Registry reports Acme Retail as Insolvency or liquidation", reasons)
         self.assert_same_words_as_hold(self.create_order(self.customer, 10.0))
 
     def test_grade_policy(self):

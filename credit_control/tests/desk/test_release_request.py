@@ -60,10 +60,13 @@ class TestReleaseRequest(CreditControlCommon):
         self.assertIn("Sam Sales requests the release of credit hold %s:" % self.hold.name, message.body)
         self.assertIn("The customer paid 500 by wire; remittance attached", message.body)
         self.assertIn(self.credit_manager.partner_id, message.partner_ids)
-        mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
-        self.assertIn(self.credit_manager.partner_id, mail.recipient_ids, "the manager is mailed")
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", message.id), ("res_partner_id", "=", self.credit_manager.partner_id.id)]
+        )
+        self.assertEqual(notification.notification_type, "email", "the manager is mailed")
         activity = self.request_activities()
-        self.assertEqual(activity.user_id, self.credit_manager)
+        self.assertIn(self.credit_manager, activity.user_id)
+        self.assertEqual(activity.user_id, self.company._get_credit_managers(), "one for each credit manager")
         self.assertEqual(activity.summary, "Release requested: %s" % self.hold.name)
         self.assertIn("paid 500 by wire", activity.note)
         queue = self.env["credit.hold"].with_user(self.credit_manager).search(
@@ -73,7 +76,7 @@ class TestReleaseRequest(CreditControlCommon):
         # asking again updates the justification, without a second activity per manager
         self.request("Guarantee from the parent company too")
         self.assertEqual(self.hold.release_request_note, "Guarantee from the parent company too")
-        self.assertEqual(len(self.request_activities()), 1)
+        self.assertEqual(len(self.request_activities()), len(self.company._get_credit_managers()))
 
     def test_release_dialog_offers_the_justification_and_closes_the_request(self):
         self.request("Deposit received")
