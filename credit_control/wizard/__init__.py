@@ -1,1 +1,1 @@
-from . import collections, core, dunning, desk
+from . import collections, core, desk, dunning

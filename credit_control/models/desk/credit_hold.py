@@ -21,7 +21,7 @@ class CreditHold(models.Model):
         help="The salesperson asked the credit managers to release this hold.",
     )
     release_request_date = fields.Datetime(string="Release Requested On", readonly=True, copy=False)
-    release_requested_by_id = fields.Many2one("res.users", string="Release Requested By", readonly=True, copy=False)
+    release_requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True, copy=False)
     release_request_note = fields.Text(
         string="Release Justification",
         readonly=True,
@@ -67,9 +67,7 @@ class CreditHold(models.Model):
         self.check_access("read")
         not_pending = self.filtered(lambda hold: hold.state != "pending")
         if not_pending:
-            raise UserError(
-                _("These credit holds were already decided: %s", ", ".join(not_pending.mapped("name")))
-            )
+            raise UserError(_("These credit holds were already decided: %s", ", ".join(not_pending.mapped("name"))))
 
     def _request_release(self, justification):
         """Record the request, post it in the chatter as its author, and give every credit manager of

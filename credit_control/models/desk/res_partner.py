@@ -22,7 +22,7 @@ class ResPartner(models.Model):
         "checks no order).",
     )
     credit_signal_reasons = fields.Text(
-        string="Credit Signal Reasons",
+        string="Why",
         compute="_compute_credit_signal",
         compute_sudo=True,
         help="The reasons a new order would be held or warned about, as a credit hold would say them.",

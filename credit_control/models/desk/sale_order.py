@@ -17,7 +17,7 @@ class SaleOrder(models.Model):
         help="Whether confirming this quotation would pass the credit rules (empty once confirmed).",
     )
     credit_signal_reasons = fields.Text(
-        string="Credit Signal Reasons",
+        string="Why",
         compute="_compute_credit_figures",
         compute_sudo=True,
     )
@@ -47,11 +47,12 @@ class SaleOrder(models.Model):
             order.credit_pending_hold_id = order.credit_hold_ids.filtered(lambda hold: hold.state == "pending")[:1]
 
     def _credit_show_check_results(self, results, warnings):
-        super()._credit_show_check_results(results, warnings)
+        result = super()._credit_show_check_results(results, warnings)
         for order in self:
             order.credit_signal_state, order.credit_signal_reasons = self.env["res.partner"]._credit_signal_of(
                 results.get(order, []), warnings.get(order, [])
             )
+        return result
 
     def action_credit_request_release(self):
         """The salesperson asks the credit managers to release the hold of his quotation."""
