@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .res_partner import SIGNAL_STATES
 
@@ -57,4 +58,6 @@ class SaleOrder(models.Model):
     def action_credit_request_release(self):
         """The salesperson asks the credit managers to release the hold of his quotation."""
         self.ensure_one()
+        if not self.credit_pending_hold_id:
+            raise UserError(_("%s waits on no credit hold.", self.display_name))
         return self.credit_pending_hold_id.action_request_release()

@@ -132,6 +132,8 @@ class TestReleaseRequest(CreditControlCommon):
         with self.assertRaises(AccessError):
             self.hold.with_user(other).action_request_release()
         self.hold._release("Paid")
+        with self.assertRaisesText(UserError, "%s waits on no credit hold." % self.order.name):
+            self.order.with_user(self.salesman).action_credit_request_release()
         with self.assertRaisesText(UserError, "These credit holds were already decided: %s" % self.hold.name):
             self.hold.with_user(self.salesman)._request_release("Please")
         self.assertFalse(self.hold.release_requested)
