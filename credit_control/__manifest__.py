@@ -93,6 +93,13 @@
         "views/channels/credit_sms_gateway_views.xml",
         "views/channels/credit_dunning_communication_views.xml",
         "views/channels/res_config_settings_views.xml",
+        # desk
+        "security/desk/ir.model.access.csv",
+        "data/desk/mail_activity_type_data.xml",
+        "views/desk/res_partner_views.xml",
+        "views/desk/sale_order_views.xml",
+        "views/desk/credit_hold_views.xml",
+        "views/desk/currency_views.xml",
         # all menus, after the views whose actions they open
         "views/credit_control_menus.xml",
     ],

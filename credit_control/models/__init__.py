@@ -10,3 +10,4 @@ from . import registry
 from . import decisions
 from . import collections
 from . import channels
+from . import desk

@@ -1,1 +1,1 @@
-from . import collections, core, dunning
+from . import collections, core, desk, dunning

@@ -358,6 +358,8 @@ class CreditRule(models.AbstractModel):
                 "Exposure %(exposure)s plus this invoice %(order)s exceeds the credit limit %(limit)s by %(excess)s.",
                 **values,
             )
+        if params.get("checkpoint") == "partner":
+            return _("Exposure %(exposure)s leaves no credit under the credit limit %(limit)s.", **values)
         if params.get("checkpoint"):
             return _(
                 "Exposure %(exposure)s including this document %(order)s exceeds the credit limit %(limit)s by "

@@ -98,10 +98,16 @@ class SaleOrder(models.Model):
             if company._credit_checks_at("order") and to_check:
                 warnings = {}
                 results = self.env["credit.rule"]._evaluate_orders(to_check, cumulative=False, warnings=warnings)
-                for order in to_check:
-                    messages = [f["message"] for f in results.get(order, [])]
-                    messages += [_("Warning: %s", f["message"]) for f in warnings.get(order, [])]
-                    order.credit_check_warning = "\n".join(messages) or False
+                to_check._credit_show_check_results(results, warnings)
+
+    def _credit_show_check_results(self, results, warnings):
+        """Show the quotations what their confirmation would meet: the failures of the rules that
+        hold (``results``) and of those that warn only (``warnings``), {order: [failure, ...]}."""
+        for order in self:
+            messages = [f["message"] for f in results.get(order, [])]
+            for failure in warnings.get(order, []):
+                messages.append(_("Warning: %s", failure["message"]))
+            order.credit_check_warning = "\n".join(messages) or False
 
     # ------------------------------------------------------------------
     # CRUD: no path to a confirmed order skips the credit check
