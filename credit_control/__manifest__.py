@@ -110,6 +110,7 @@
         "demo/core/credit_hold_demo.xml",
         "demo/decisions/credit_decisions_demo.xml",
         "demo/dunning/credit_dunning_demo.xml",
+        "demo/desk/credit_desk_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
