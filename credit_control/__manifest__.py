@@ -34,6 +34,8 @@
         "security/aging/aging_security.xml",
         "data/aging/ir_cron_data.xml",
         "views/aging/credit_aging_views.xml",
+        "views/aging/credit_aging_live_views.xml",
+        "report/aging/credit_aging_live_report.xml",
         "views/aging/credit_aging_snapshot_views.xml",
         "views/aging/res_partner_views.xml",
         "views/aging/res_config_settings_views.xml",
@@ -99,6 +101,9 @@
         "demo/credit_control_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "credit_control/static/src/aging/**/*",
+        ],
         "web.assets_tests": [
             "credit_control/static/tests/tours/*.js",
         ],

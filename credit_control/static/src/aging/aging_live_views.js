@@ -1,0 +1,113 @@
+/** The live aging's views: the pivot, graph and list of credit.aging.live with, in the
+ * control panel, the as-of date and the XLSX / PDF exports of what the screen shows. */
+import { Component } from "@odoo/owl";
+import { useBus, useService } from "@web/core/utils/hooks";
+import { download } from "@web/core/network/download";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
+import { graphView } from "@web/views/graph/graph_view";
+import { GraphController } from "@web/views/graph/graph_controller";
+import { listView } from "@web/views/list/list_view";
+import { ListController } from "@web/views/list/list_controller";
+import { pivotView } from "@web/views/pivot/pivot_view";
+import { PivotController } from "@web/views/pivot/pivot_controller";
+
+const AS_OF_KEY = "aging_as_of";
+
+export class AgingControls extends Component {
+    static template = "credit_control.AgingControls";
+    static props = {};
+
+    setup() {
+        this.action = useService("action");
+        this.ui = useService("ui");
+        useBus(this.env.searchModel, "update", () => this.render());
+    }
+
+    get searchModel() {
+        return this.env.searchModel;
+    }
+
+    /** The date the figures are computed at: the search's (a filter's or the date field's), today without. */
+    get asOf() {
+        return this.searchModel.context[AS_OF_KEY] || luxon.DateTime.local().toISODate();
+    }
+
+    onDateChange(ev) {
+        const value = ev.target.value;
+        if (!value || value === this.asOf) {
+            return;
+        }
+        this.searchModel.globalContext = { ...this.searchModel.globalContext, [AS_OF_KEY]: value };
+        this.searchModel._notify();
+    }
+
+    /** "Title: value, value" of each facet of the search, for the exports' header. */
+    get filterDescriptions() {
+        return this.searchModel.facets
+            .filter((facet) => facet.type !== "groupBy")
+            .map((facet) => {
+                const values = facet.values.join(` ${facet.separator || "or"} `);
+                return facet.title ? `${facet.title}: ${values}` : values;
+            });
+    }
+
+    get exportData() {
+        return {
+            as_of: this.asOf,
+            domain: this.searchModel.domain,
+            filters: this.filterDescriptions,
+        };
+    }
+
+    async onExportXlsx() {
+        const data = this.exportData;
+        this.ui.block();
+        try {
+            await download({
+                url: "/credit_control/aging/xlsx",
+                data: {
+                    as_of: data.as_of,
+                    domain: JSON.stringify(data.domain),
+                    filters: JSON.stringify(data.filters),
+                    company_ids: JSON.stringify(user.context.allowed_company_ids || []),
+                },
+            });
+        } finally {
+            this.ui.unblock();
+        }
+    }
+
+    async onExportPdf() {
+        await this.action.doAction({
+            type: "ir.actions.report",
+            report_type: "qweb-pdf",
+            report_name: "credit_control.report_credit_aging_live",
+            report_file: "credit_control.report_credit_aging_live",
+            name: _t("Receivable Aging"),
+            data: this.exportData,
+            context: { ...user.context, [AS_OF_KEY]: this.asOf },
+        });
+    }
+}
+
+export class AgingPivotController extends PivotController {
+    static template = "credit_control.AgingPivotView";
+    static components = { ...PivotController.components, AgingControls };
+}
+
+export class AgingGraphController extends GraphController {
+    static template = "credit_control.AgingGraphView";
+    static components = { ...GraphController.components, AgingControls };
+}
+
+export class AgingListController extends ListController {
+    static template = "credit_control.AgingListView";
+    static components = { ...ListController.components, AgingControls };
+}
+
+const views = registry.category("views");
+views.add("credit_aging_live_pivot", { ...pivotView, Controller: AgingPivotController });
+views.add("credit_aging_live_graph", { ...graphView, Controller: AgingGraphController });
+views.add("credit_aging_live_list", { ...listView, Controller: AgingListController });
