@@ -104,6 +104,10 @@
         "web.assets_backend": [
             "credit_control/static/src/aging/**/*",
         ],
+        # Odoo's pivot and graph views load lazily: so do the live aging's
+        "web.assets_backend_lazy": [
+            "credit_control/static/src/aging_lazy/**/*",
+        ],
         "web.assets_tests": [
             "credit_control/static/tests/tours/*.js",
         ],

@@ -89,8 +89,9 @@ class TestAgingLive(AgingLiveCommon):
     def test_same_figures_as_a_saved_aging(self):
         """The saved aging and the live one read the same SQL: same items, same buckets."""
         self.create_invoice(self.customer, 500.0, days_ago=40, due_in=30)
-        self.create_invoice(self.customer, 120.0, move_type="out_refund")
+        self.create_invoice(self.customer, 120.0, days_ago=5, move_type="out_refund")
         self.create_invoice(self.other_customer, 700.0, days_ago=160, due_in=30)
+        self.create_invoice(self.other_customer, 60.0, move_type="out_refund")  # after the date: not aged
         report = self.env["credit.aging.report"].create(
             {"as_of_date": self.today - timedelta(days=3), "company_ids": [Command.set(self.company.ids)]}
         )

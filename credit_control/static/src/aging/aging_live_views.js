@@ -1,17 +1,13 @@
-/** The live aging's views: the pivot, graph and list of credit.aging.live with, in the
- * control panel, the as-of date and the XLSX / PDF exports of what the screen shows. */
+/** The live aging's controls and list (the pivot and graph are in aging_lazy/, as Odoo's own
+ * pivot and graph load lazily): in the control panel, the as-of date and the XLSX / PDF exports of what the screen shows. */
 import { Component } from "@odoo/owl";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { download } from "@web/core/network/download";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
-import { graphView } from "@web/views/graph/graph_view";
-import { GraphController } from "@web/views/graph/graph_controller";
 import { listView } from "@web/views/list/list_view";
 import { ListController } from "@web/views/list/list_controller";
-import { pivotView } from "@web/views/pivot/pivot_view";
-import { PivotController } from "@web/views/pivot/pivot_controller";
 
 const AS_OF_KEY = "aging_as_of";
 
@@ -92,22 +88,10 @@ export class AgingControls extends Component {
     }
 }
 
-export class AgingPivotController extends PivotController {
-    static template = "credit_control.AgingPivotView";
-    static components = { ...PivotController.components, AgingControls };
-}
-
-export class AgingGraphController extends GraphController {
-    static template = "credit_control.AgingGraphView";
-    static components = { ...GraphController.components, AgingControls };
-}
-
 export class AgingListController extends ListController {
     static template = "credit_control.AgingListView";
     static components = { ...ListController.components, AgingControls };
 }
 
 const views = registry.category("views");
-views.add("credit_aging_live_pivot", { ...pivotView, Controller: AgingPivotController });
-views.add("credit_aging_live_graph", { ...graphView, Controller: AgingGraphController });
 views.add("credit_aging_live_list", { ...listView, Controller: AgingListController });
