@@ -133,7 +133,8 @@ class CreditAging(models.AbstractModel):
                    END AS bucket,
                    cp.user_id, salesperson.sale_team_id AS team_id, cp.country_id
               FROM aged a
-              JOIN res_partner cp ON cp.id = a.partner_id
+         -- LEFT joins on primary keys: PostgreSQL drops them when the caller reads no customer column
+         LEFT JOIN res_partner cp ON cp.id = a.partner_id
          LEFT JOIN res_users salesperson ON salesperson.id = cp.user_id
              WHERE a.open_amount != 0
             """,

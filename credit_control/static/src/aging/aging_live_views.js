@@ -35,8 +35,16 @@ export class AgingControls extends Component {
         if (!value || value === this.asOf) {
             return;
         }
-        this.searchModel.globalContext = { ...this.searchModel.globalContext, [AS_OF_KEY]: value };
-        this.searchModel._notify();
+        const searchModel = this.searchModel;
+        // the date typed wins over an "As of …" filter (or favorite): those are removed from the search
+        const asOfItemIds = new Set(
+            Object.values(searchModel.searchItems)
+                .filter((item) => JSON.stringify(item.context || "").includes(AS_OF_KEY))
+                .map((item) => item.id)
+        );
+        searchModel.query = searchModel.query.filter((element) => !asOfItemIds.has(element.searchItemId));
+        searchModel.globalContext = { ...searchModel.globalContext, [AS_OF_KEY]: value };
+        searchModel._notify();
     }
 
     /** "Title: value, value" of each facet of the search, for the exports' header. */
