@@ -35,6 +35,8 @@
         "security/aging/aging_security.xml",
         "data/aging/ir_cron_data.xml",
         "views/aging/credit_aging_views.xml",
+        "views/aging/credit_aging_live_views.xml",
+        "report/aging/credit_aging_live_report.xml",
         "views/aging/credit_aging_snapshot_views.xml",
         "views/aging/res_partner_views.xml",
         "views/aging/res_config_settings_views.xml",
@@ -115,6 +117,11 @@
     "assets": {
         "web.assets_backend": [
             "credit_control/static/src/overview/*",
+            "credit_control/static/src/aging/**/*",
+        ],
+        # Odoo's pivot and graph views load lazily: so do the live aging's
+        "web.assets_backend_lazy": [
+            "credit_control/static/src/aging_lazy/**/*",
         ],
         "web.assets_tests": [
             "credit_control/static/tests/tours/*.js",

@@ -2,6 +2,7 @@
 from . import credit_aging_bucket
 from . import credit_aging
 from . import credit_aging_line
+from . import credit_aging_live
 from . import credit_aging_report
 from . import credit_aging_snapshot
 from . import credit_aging_snapshot_bucket

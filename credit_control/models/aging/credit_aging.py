@@ -36,19 +36,35 @@ class CreditAging(models.AbstractModel):
         names.append(_("Over %s", boundaries[-1]))
         return names
 
-    def _open_items_sql(self, as_of, company_ids, basis):
-        """Rows (line, move, company, partner, currency, date, due date, open amount, days).
+    @api.model
+    def _aging_settings(self, companies, basis=None, boundaries=None):
+        """[(company id, basis, boundaries, currency digits)]: each company's own basis and
+        buckets, or the given ones for all (a saved aging sets its own)."""
+        settings = []
+        for company in companies:
+            settings.append(
+                (
+                    company.id,
+                    basis or company.credit_aging_basis,
+                    boundaries or company._validate_aging_boundaries(company.credit_aging_boundaries, company.name),
+                    company.currency_id.decimal_places,
+                )
+            )
+        return settings
+
+    def _open_items_sql(self, as_of, settings):
+        """The open receivable items as of ``as_of``: the one query every aging reads.
+
+        Columns: line_id, move_id, company_id, partner_id (commercial), currency_id, date,
+        date_maturity, open_amount (company currency, rounded, never 0), days_overdue (negative
+        when not due), bucket (0 = not due, then one per boundary), user_id, team_id and
+        country_id of the customer. ``settings`` as returned by ``_aging_settings``.
 
         Two branches: the items open today, found through Odoo's partial index on unreconciled
         items, and the items reconciled since ``as_of`` (only those with a partial dated after
         it), so that no reconciled item older than the date is ever read.
         """
-        age_from = (
-            SQL("COALESCE(m.invoice_date, aml.date)")
-            if basis == "invoice_date"
-            else SQL("COALESCE(aml.date_maturity, aml.date)")
-        )
-        move_join = SQL("JOIN account_move m ON m.id = aml.move_id") if basis == "invoice_date" else SQL()
+        company_ids = [company_id for company_id, _basis, _boundaries, _digits in settings]
         columns = SQL(
             """aml.id AS line_id,
                    aml.move_id,
@@ -57,19 +73,21 @@ class CreditAging(models.AbstractModel):
                    aml.currency_id,
                    aml.date,
                    aml.date_maturity,
-                   aml.amount_residual + COALESCE(late_by_line.amount, 0) AS open_amount,
-                   %(as_of)s - %(age_from)s AS days_overdue""",
-            as_of=as_of,
-            age_from=age_from,
+                   aml.invoice_date,
+                   aml.amount_residual + COALESCE(late_by_line.amount, 0) AS open_amount"""
         )
         common = SQL(
             """aml.company_id = ANY(%(company_ids)s)
                AND aml.account_id = ANY(%(account_ids)s)
                AND aml.parent_state = 'posted'
                AND aml.date <= %(as_of)s""",
-            company_ids=list(company_ids),
+            company_ids=company_ids,
             account_ids=self.env["credit.exposure"]._receivable_account_ids(),
             as_of=as_of,
+        )
+        config = SQL(", ").join(
+            SQL("(%s, %s, %s::int[], %s)", company_id, basis, list(boundaries), digits)
+            for company_id, basis, boundaries, digits in settings
         )
         return SQL(
             """
@@ -83,37 +101,75 @@ class CreditAging(models.AbstractModel):
                  WHERE max_date > %(as_of)s AND company_id = ANY(%(company_ids)s)
             ), late_by_line AS (
                 SELECT line_id, SUM(amount) AS amount FROM late GROUP BY line_id
+            ), config (company_id, basis, boundaries, digits) AS (
+                VALUES %(config)s
+            ), items AS (
+                SELECT %(columns)s
+                  FROM account_move_line aml
+                  JOIN res_partner p ON p.id = aml.partner_id
+             LEFT JOIN late_by_line ON late_by_line.line_id = aml.id
+                 WHERE (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+                   AND %(common)s
+             UNION ALL
+                SELECT %(columns)s
+                  FROM late_by_line
+                  JOIN account_move_line aml ON aml.id = late_by_line.line_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE aml.reconciled IS TRUE
+                   AND %(common)s
+            ), aged AS (
+                SELECT i.line_id, i.move_id, i.company_id, i.partner_id, i.currency_id, i.date,
+                       i.date_maturity, ROUND(i.open_amount, config.digits) AS open_amount,
+                       %(as_of)s - CASE WHEN config.basis = 'invoice_date' THEN COALESCE(i.invoice_date, i.date)
+                                        ELSE COALESCE(i.date_maturity, i.date) END AS days_overdue,
+                       config.boundaries
+                  FROM items i
+                  JOIN config ON config.company_id = i.company_id
             )
-            SELECT %(columns)s
-              FROM account_move_line aml
-              %(move_join)s
-              JOIN res_partner p ON p.id = aml.partner_id
-         LEFT JOIN late_by_line ON late_by_line.line_id = aml.id
-             WHERE (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-               AND %(common)s
-         UNION ALL
-            SELECT %(columns)s
-              FROM late_by_line
-              JOIN account_move_line aml ON aml.id = late_by_line.line_id
-              %(move_join)s
-              JOIN res_partner p ON p.id = aml.partner_id
-             WHERE aml.reconciled IS TRUE
-               AND %(common)s
+            SELECT a.line_id, a.move_id, a.company_id, a.partner_id, a.currency_id, a.date, a.date_maturity,
+                   a.open_amount, a.days_overdue,
+                   CASE WHEN a.days_overdue <= 0 THEN 0
+                        ELSE 1 + width_bucket(a.days_overdue - 1, a.boundaries)
+                   END AS bucket,
+                   cp.user_id, salesperson.sale_team_id AS team_id, cp.country_id
+              FROM aged a
+         -- LEFT joins on primary keys: PostgreSQL drops them when the caller reads no customer column
+         LEFT JOIN res_partner cp ON cp.id = a.partner_id
+         LEFT JOIN res_users salesperson ON salesperson.id = cp.user_id
+             WHERE a.open_amount != 0
             """,
             as_of=as_of,
-            company_ids=list(company_ids),
+            company_ids=company_ids,
             columns=columns,
-            move_join=move_join,
             common=common,
+            config=config,
         )
 
-    def _bucket_sql(self, boundaries):
-        """SQL of an item's bucket number (0 = not due) from its days_overdue."""
+    @api.model
+    def _live_items_sql(self, as_of, companies):
+        """The rows of the live aging (``credit.aging.live``): the open items, without the
+        customers whose open items net to zero; days overdue only for overdue items."""
         return SQL(
-            """CASE WHEN i.days_overdue <= 0 THEN 0
-                    ELSE 1 + width_bucket(i.days_overdue - 1, %s::int[])
-               END""",
-            list(boundaries),
+            """
+            SELECT i.line_id AS id, %(as_of)s::date AS as_of_date, i.line_id AS move_line_id, i.move_id,
+                   i.company_id, c.currency_id, i.currency_id AS item_currency_id, i.partner_id,
+                   i.date, i.date_maturity,
+                   CASE WHEN i.bucket > 0 THEN i.days_overdue END AS days_overdue,
+                   LPAD(i.bucket::text, 2, '0') AS bucket,
+                   i.open_amount AS amount,
+                   CASE WHEN i.bucket = 0 THEN i.open_amount ELSE 0 END AS amount_not_due,
+                   CASE WHEN i.bucket > 0 THEN i.open_amount ELSE 0 END AS amount_overdue,
+                   i.user_id, i.team_id, i.country_id
+              FROM (
+                    SELECT items.*, SUM(items.open_amount) OVER (PARTITION BY items.company_id, items.partner_id)
+                               AS customer_total
+                      FROM (%(items)s) items
+                   ) i
+              JOIN res_company c ON c.id = i.company_id
+             WHERE i.customer_total != 0
+            """,
+            as_of=as_of,
+            items=self._open_items_sql(as_of, self._aging_settings(companies)),
         )
 
     @api.model
@@ -125,14 +181,12 @@ class CreditAging(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH items AS (%(items)s)
-                SELECT i.partner_id, %(bucket)s AS bucket, SUM(i.open_amount)
-                  FROM items i
-                 WHERE i.open_amount != 0 %(partner_filter)s
-              GROUP BY i.partner_id, bucket
+                SELECT i.partner_id, i.bucket, SUM(i.open_amount)
+                  FROM (%(items)s) i
+                 WHERE TRUE %(partner_filter)s
+              GROUP BY i.partner_id, i.bucket
                 """,
-                items=self._open_items_sql(as_of, [company.id], company.credit_aging_basis),
-                bucket=self._bucket_sql(boundaries),
+                items=self._open_items_sql(as_of, self._aging_settings(company)),
                 partner_filter=partner_filter,
             )
         )
@@ -206,31 +260,29 @@ class CreditAging(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH items AS (%(items)s)
                 INSERT INTO credit_aging_line (
                     report_id, partner_id, move_line_id, move_id, company_id, item_currency_id, date,
                     date_maturity, days_overdue, bucket_id, amount, user_id, team_id, country_id,
                     %(extra_columns)s create_uid, create_date, write_uid, write_date)
                 SELECT %(report_id)s, i.partner_id, i.line_id, i.move_id, i.company_id, i.currency_id, i.date,
-                       i.date_maturity, i.days_overdue, b.id, ROUND(i.open_amount, 2), cp.user_id,
-                       salesperson.sale_team_id, cp.country_id,
+                       i.date_maturity, i.days_overdue, b.id, i.open_amount, i.user_id, i.team_id, i.country_id,
                        %(extra_values)s %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM items i
+                  FROM (%(items)s) i
                   JOIN res_partner cp ON cp.id = i.partner_id
-             LEFT JOIN res_users salesperson ON salesperson.id = cp.user_id
                   %(extra_joins)s
                   JOIN credit_aging_bucket b
                     ON b.report_id = %(report_id)s
-                   AND b.sequence = %(bucket)s
-                 WHERE ROUND(i.open_amount, 2) != 0
+                   AND b.sequence = i.bucket
                 """,
-                items=self._open_items_sql(report.as_of_date, report.company_ids.ids, report.basis),
+                items=self._open_items_sql(
+                    report.as_of_date,
+                    self._aging_settings(report.company_ids, basis=report.basis, boundaries=boundaries),
+                ),
                 report_id=report.id,
                 extra_columns=SQL("").join(SQL("%s, ", SQL.identifier(column)) for column, _value, _join in extra),
                 extra_values=SQL("").join(SQL("%s, ", value) for _column, value, _join in extra),
                 extra_joins=SQL(" ").join(join for _column, _value, join in extra if join),
                 uid=self.env.uid,
-                bucket=self._bucket_sql(boundaries),
             )
         )
         self.env["credit.aging.line"].invalidate_model()

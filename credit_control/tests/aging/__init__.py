@@ -1,1 +1,1 @@
-from . import test_aging, test_aging_lib
+from . import test_aging, test_aging_lib, test_aging_live
