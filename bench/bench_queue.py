@@ -33,6 +33,7 @@ from bench_common import add_connection_arguments, make_parser, read_marker, res
 
 TEMPLATE_SUFFIX = "_queue_tpl"
 RUN_SUFFIX = "_queue_run"
+SERVER_LOG = "/tmp/bench_queue_server.log"
 
 
 def parse_args():
@@ -69,8 +70,10 @@ def copy_database(connection, source, target):
     )
 
 
-def odoo_bin(connection, dbname, *args, **popen):
-    command = [sys.executable, str(connection.odoo_src / "odoo-bin"), *connection.odoo_args(), "-d", dbname, *args]
+def odoo_bin(connection, dbname, *args, command=(), **popen):
+    """odoo-bin [command] with the connection's options on ``dbname``."""
+    command = [sys.executable, str(connection.odoo_src / "odoo-bin"), *command, *connection.odoo_args(), "-d", dbname]
+    command += args
     return subprocess.Popen(command, **popen)
 
 
@@ -131,7 +134,13 @@ env.cr.commit()
 print("RUN", run.id, len(keep))
 """
     shell = odoo_bin(
-        connection, dbname, "shell", "--no-http", "--log-level=warn", stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        connection,
+        dbname,
+        "--no-http",
+        "--log-level=warn",
+        command=("shell",),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     out, _err = shell.communicate(script.encode(), timeout=1800)
     for line in out.decode().splitlines():
@@ -143,7 +152,13 @@ print("RUN", run.id, len(keep))
 
 def run_in_shell(connection, dbname, script, timeout):
     shell = odoo_bin(
-        connection, dbname, "shell", "--no-http", "--log-level=warn", stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        connection,
+        dbname,
+        "--no-http",
+        "--log-level=warn",
+        command=("shell",),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     out, _err = shell.communicate(script.encode(), timeout=timeout)
     for line in out.decode().splitlines():
@@ -167,7 +182,10 @@ def start_server(connection, dbname, port, workers, capacity=None):
     if capacity:
         args.append("--load=web,queue_job")
         env["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{capacity},root.credit_control.dunning:{capacity}"
-    server = odoo_bin(connection, dbname, *args, env=env, start_new_session=True)
+    # the server's log (and the websocket worker's complaints, gevent lacks zope.interface here)
+    log = open(SERVER_LOG, "ab")
+    server = odoo_bin(connection, dbname, *args, env=env, start_new_session=True, stdout=log, stderr=log)
+    log.close()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -200,9 +218,10 @@ def outcome(connection, dbname, run_id):
         states = dict(cur.fetchall())
         cur.execute(
             """
-            SELECT COUNT(*), COUNT(DISTINCT m.res_id) FROM mail_mail m
-              JOIN credit_dunning_communication c ON c.id = m.res_id
-             WHERE m.model = 'credit.dunning.communication' AND c.run_id = %s
+            SELECT COUNT(*), COUNT(DISTINCT msg.res_id) FROM mail_mail m
+              JOIN mail_message msg ON msg.id = m.mail_message_id
+              JOIN credit_dunning_communication c ON c.id = msg.res_id
+             WHERE msg.model = 'credit.dunning.communication' AND c.run_id = %s
             """,
             [run_id],
         )

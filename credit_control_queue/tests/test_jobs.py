@@ -43,7 +43,7 @@ class TestQueueSetup(TransactionCase):
             },
         )
         send = functions.filtered(lambda function: function.method == "_send_batch" and "dunning" in function.channel)
-        self.assertEqual(send.retry_pattern, {1: 60, 3: 300, 5: 900})
+        self.assertEqual(send._parse_retry_pattern(), {1: 60, 3: 300, 5: 900})
 
     def test_switch(self):
         batches = self.env["credit.batch"]

@@ -354,7 +354,7 @@ class CreditDunningRun(models.Model):
             }
         )
         pending = self._pending_communications()
-        handled = 0
+        drafts = len(self._pending_communications(retry_failed=False))
         try:
             handled = self.env["credit.batch"]._credit_run_batches(
                 pending,
@@ -366,6 +366,8 @@ class CreditDunningRun(models.Model):
             )
         except Exception as error:
             _logger.exception("credit_control: dunning run %s stopped", self.name)
+            # the batches done before the crash: their communications are no longer drafts
+            handled = drafts - len(self._pending_communications(retry_failed=False))
             self.write(
                 {
                     "state": "failed",
