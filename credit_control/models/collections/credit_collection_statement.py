@@ -11,6 +11,8 @@ STATEMENT_KINDS = [("on_demand", "On demand"), ("monthly", "Monthly")]
 STATEMENT_STATES = [("draft", "To Send"), ("sent", "Sent")]
 # statements emailed per batch of the monthly run
 SEND_BATCH = 200
+# The job channel of the statement runs (credit_control_queue).
+STATEMENT_CHANNEL = "root.credit_control.statements"
 PAYMENT_DAYS = 90
 
 
@@ -127,9 +129,12 @@ class CreditCollectionStatement(models.Model):
         pending = self.search(
             [("company_id", "=", company.id), ("date", "=", on_date), ("kind", "=", "monthly"), ("state", "=", "draft")]
         )
-        for start in range(0, len(pending), SEND_BATCH):
-            pending[start : start + SEND_BATCH]._send()
+        self.env["credit.batch"]._credit_run_batches(pending, "_send_batch", SEND_BATCH, STATEMENT_CHANNEL)
         return created
+
+    def _send_batch(self):
+        """One batch of a statement run (``credit.batch``): the statements not sent yet."""
+        return self.filtered(lambda statement: statement.state == "draft")._send()
 
     def _send(self):
         """Queue each statement's email (its link to the portal page, pay now when possible)."""

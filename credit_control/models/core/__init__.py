@@ -1,6 +1,7 @@
 # isort: skip_file
 from . import credit_company_default_mixin
 from . import credit_code_terms_mixin
+from . import credit_batch
 from . import credit_exposure
 from . import credit_rule
 from . import credit_rule_setting

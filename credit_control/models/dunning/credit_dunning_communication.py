@@ -254,6 +254,14 @@ class CreditDunningCommunication(models.Model):
     # Business methods: sending
     # ------------------------------------------------------------------
 
+    def _send_batch(self):
+        """One batch of a run's sending (``credit.batch``): the communications still to send, their
+        PDFs rendered together; those sent already or being sent elsewhere are skipped."""
+        communications = self.env["credit.dunning.run"]._lock_pending(self.ids)
+        communications._refresh_from_lines()
+        communications._send_all(communications._prerender_pdfs())
+        return communications
+
     def _send_all(self, pdfs=None):
         """Send each communication; a failure is recorded on it and the others go on.
 

@@ -26,6 +26,8 @@ SEND_BATCH_SIZE = 200
 # workers' time limit, and a crash loses one call's work at most).
 CRON_BATCH_SIZE = 20
 CRON_SECONDS_PER_CALL = 45
+# The job channel of the sending batches (credit_control_queue).
+DUNNING_CHANNEL = "root.credit_control.dunning"
 # Customers whose communications and lines are written per INSERT.
 PREPARE_BATCH_SIZE = 5000
 
@@ -352,20 +354,20 @@ class CreditDunningRun(models.Model):
             }
         )
         pending = self._pending_communications()
-        handled = 0
+        drafts = len(self._pending_communications(retry_failed=False))
         try:
-            for batch_number, batch_ids in enumerate(split_every(batch_size, pending.ids), 1):
-                with self.env.cr.savepoint():
-                    communications = self._lock_pending(batch_ids)
-                    communications._refresh_from_lines()
-                    communications._send_all(communications._prerender_pdfs())
-                handled += len(batch_ids)
-                if max_batches and batch_number >= max_batches:
-                    break
-                if time_budget and time.monotonic() - start >= time_budget:
-                    break
+            handled = self.env["credit.batch"]._credit_run_batches(
+                pending,
+                "_send_batch",
+                batch_size,
+                DUNNING_CHANNEL,
+                max_batches=max_batches,
+                time_budget=time_budget,
+            )
         except Exception as error:
             _logger.exception("credit_control: dunning run %s stopped", self.name)
+            # the batches done before the crash: their communications are no longer drafts
+            handled = drafts - len(self._pending_communications(retry_failed=False))
             self.write(
                 {
                     "state": "failed",
@@ -424,6 +426,7 @@ class CreditDunningRun(models.Model):
         """
         today = fields.Date.context_today(self)
         deadline = time.monotonic() + CRON_SECONDS_PER_CALL
+        in_jobs = self.env["credit.batch"]._credit_jobs_enabled()
         done = remaining = 0
         for company in self.env["res.company"].sudo().search([("active", "=", True)]):
             runs = self.sudo().with_company(company)
@@ -455,7 +458,7 @@ class CreditDunningRun(models.Model):
                 time_left = deadline - time.monotonic()
                 if time_left > 0 or not done:  # at least one batch per call, so that work goes on
                     done += run._execute(batch_size=CRON_BATCH_SIZE, time_budget=max(time_left, 0.001))
-                if run.state in ("previewed", "running"):
+                if run.state in ("previewed", "running") and not in_jobs:  # jobs send the rest
                     remaining += len(run._pending_communications())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 

@@ -23,6 +23,8 @@ BATCH_SIZE = 20
 # A run makes no new call after this many seconds (each call may still wait its timeout).
 RUN_SECONDS = 60
 DUE_COUNT_CAP = 1000
+# The job channel of the refresh batches (credit_control_queue).
+REGISTRY_CHANNEL = "root.credit_control.registry"
 # the customer's fields the fetcher derives from the snapshots
 REGISTRY_PARTNER_FIELDS = (
     "credit_registry_status",
@@ -538,12 +540,19 @@ class CreditRegistryFetcher(models.AbstractModel):
         calls_left = providers._calls_left(now)
         budget_left = providers._budget_checks_left()
         deadline = time.monotonic() + RUN_SECONDS
+        batches = self.env["credit.batch"]
+        in_jobs = batches._credit_jobs_enabled()
         for provider in providers:
             if budget_left[provider.id] == 0:
                 self._note_budget_used_up(provider, now)
                 continue
             budget = min(calls_left[provider.id], BATCH_SIZE)
             if budget <= 0:
+                continue
+            if in_jobs:  # one job per provider, which triggers the refresh again when done
+                done += batches._credit_run_batches(
+                    provider, "_credit_refresh_batch", 1, REGISTRY_CHANNEL, args=(budget,)
+                )
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -553,7 +562,10 @@ class CreditRegistryFetcher(models.AbstractModel):
                 continue
             if done:
                 break
-        self._schedule_rest(providers, done)
+        if in_jobs:
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        else:
+            self._schedule_rest(providers, done)
         return done
 
     @api.model

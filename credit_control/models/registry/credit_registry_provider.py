@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -6,6 +7,7 @@ from odoo.tools import SQL
 
 from ...lib.registry import CLIENTS, get_client
 from ...lib.registry.base import COMPANY_REGISTRY, LEI, USCC, VAT, registered_clients
+from .credit_registry_fetcher import RUN_SECONDS
 
 # A provider answering 429 without saying how long to wait is left alone this long.
 DEFAULT_BACKOFF_SECONDS = 60
@@ -264,6 +266,17 @@ class CreditRegistryProvider(models.Model):
             LEI: _("LEI"),
             USCC: _("Unified social credit code"),
         }
+
+    def _credit_refresh_batch(self, limit):
+        """One batch of the refresh as a job (``credit.batch``): up to ``limit`` calls within the
+        minute's calls left, then the refresh is triggered again for what remains."""
+        self.ensure_one()
+        fetcher = self.env["credit.registry.fetcher"]
+        now = fields.Datetime.now()
+        limit = min(limit, self._calls_left(now)[self.id])
+        if limit > 0:
+            fetcher._refresh_provider(self, limit, now, time.monotonic() + RUN_SECONDS)
+        fetcher._trigger_refresh()
 
     @api.model
     def _enabled_providers(self):

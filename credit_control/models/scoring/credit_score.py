@@ -11,6 +11,8 @@ from ...lib.scoring import FactorResult, grade_index, limit_cut_due, normalise_w
 _logger = logging.getLogger(__name__)
 
 SCORING_BATCH_SIZE = 2000
+# The job channel of the scoring batches (credit_control_queue).
+SCORING_CHANNEL = "root.credit_control.scoring"
 # A new history row is written when the score moves by at least this much (or the grade, the
 # suggested limit or the exposure warning changes): age-based factors drift a little every day.
 SCORE_CHANGE_MIN = 0.5
@@ -183,16 +185,25 @@ class CreditScore(models.Model):
         calls it again (committing in between) until every company is done; a crash loses one
         batch at most.
         """
+        batches = self.env["credit.batch"]
+        in_jobs = batches._credit_jobs_enabled()
         remaining = 0
         done = 0
         for company in self.env["res.company"].sudo().search([("active", "=", True)]):
-            pending = self.with_company(company)._pending_partner_ids(company, fields.Date.context_today(self))
-            if pending and not done:
-                batch = pending[:SCORING_BATCH_SIZE]
-                self._run_scoring(company, partners=self.env["res.partner"].browse(batch))
-                done = len(batch)
-                pending = pending[SCORING_BATCH_SIZE:]
-            remaining += len(pending)
+            today = fields.Date.context_today(self)
+            pending = self.with_company(company)._pending_partner_ids(company, today)
+            handled = 0
+            if pending and (in_jobs or not done):
+                handled = batches._credit_run_batches(
+                    self.env["res.partner"].browse(pending),
+                    "_credit_score_batch",
+                    SCORING_BATCH_SIZE,
+                    SCORING_CHANNEL,
+                    args=(company, today),
+                    max_batches=None if in_jobs else 1,
+                )
+                done += handled
+            remaining += len(pending) - handled
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model

@@ -93,6 +93,11 @@ class ResPartner(models.Model):
         action["context"] = {}
         return action
 
+    def _credit_score_batch(self, company, today):
+        """One batch of the daily scoring (``credit.batch``): scoring the same customers again on
+        the same day writes no new row."""
+        self.env["credit.score"]._run_scoring(company, partners=self, today=today)
+
     @api.model
     def _get_credit_manager_fields(self):
         return super()._get_credit_manager_fields() + ["credit_manual_rating"]
