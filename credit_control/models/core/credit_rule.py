@@ -12,7 +12,6 @@ PARTNER_FIELDS = [
     "credit_limit_temp_expiry",
     "credit_hold",
     "credit_blacklisted",
-    "category_id",
 ]
 COMPANY_FIELDS = [
     "currency_id",
@@ -166,7 +165,8 @@ class CreditRule(models.AbstractModel):
     def _get_released_documents(self, documents, amounts):
         """The documents a credit manager's release allows: same customer, and an amount in
         company currency (``amounts``) no larger than the one the manager saw (one query)."""
-        saved = documents._origin.filtered("id")
+        # a document that never had a hold (no hold state) has no release: no query
+        saved = documents._origin.filtered(lambda document: document.id and document.credit_hold_state)
         if not saved:
             return set()
         field = documents._credit_hold_field
@@ -264,7 +264,9 @@ class CreditRule(models.AbstractModel):
     def _get_rule_settings(self, company):
         """{rule code: credit.rule.setting} of ``company``: the rules it warns on only, or limits
         to some customers (one query; a rule without a setting holds every customer)."""
-        settings = self.env["credit.rule.setting"].sudo().search([("company_id", "=", company.id)])
+        settings = self.env["credit.rule.setting"].sudo().browse(
+            self.env["credit.rule.setting"]._get_setting_ids(company.id)
+        )
         return {setting.rule: setting for setting in settings}
 
     def _run_rules(self, check, settings=None):
