@@ -264,8 +264,8 @@ class CreditRule(models.AbstractModel):
     def _get_rule_settings(self, company):
         """{rule code: credit.rule.setting} of ``company``: the rules it warns on only, or limits
         to some customers (one query; a rule without a setting holds every customer)."""
-        settings = self.env["credit.rule.setting"].sudo().browse(
-            self.env["credit.rule.setting"]._get_setting_ids(company.id)
+        settings = (
+            self.env["credit.rule.setting"].sudo().browse(self.env["credit.rule.setting"]._get_setting_ids(company.id))
         )
         return {setting.rule: setting for setting in settings}
 
