@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models, tools
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ...lib.limits import days_past_due, is_unlimited, limit_excess, overdue_breached
@@ -125,10 +126,24 @@ class CreditRule(models.AbstractModel):
     def _get_facts(self, partners, company, today):
         """{commercial partner id: {fact: value}} for the rules of the features.
 
-        Called once per company for all the customers of the call; a feature extends it with
-        ``super()`` and one query for all ``partners``, never one per order or customer.
+        Called once per company for all the customers of the call. The features give their
+        queries through ``_get_fact_queries``: all of them run as one statement (one round trip
+        on every confirmation, whatever the number of features). A feature may still extend
+        this method with ``super()`` and one query for all ``partners``, never one per order.
         """
-        return {partner.id: {} for partner in partners}
+        facts = {partner.id: {} for partner in partners}
+        queries = self._get_fact_queries(partners.ids, company, today) if partners else []
+        if queries:
+            self.env.cr.execute(SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries))
+            for partner_id, values in self.env.cr.fetchall():
+                facts.setdefault(partner_id, {}).update(values)
+        return facts
+
+    @api.model
+    def _get_fact_queries(self, partner_ids, company, today):
+        """[SQL] each selecting rows (commercial partner id, jsonb object {fact: value}) for the
+        ``partner_ids``; features append theirs with ``super()`` (flushing what they read)."""
+        return []
 
     @api.model
     def _get_blocked_partner_ids(self, partners, company, today):
