@@ -18,7 +18,8 @@ with --plain-db, plain Odoo (no credit module) on a third twin.
 3. Ratios ours / theirs and the goals of the performance issue.
 
 Every measurement starts with an empty ORM cache (``env.invalidate_all()``); the database
-cache is warm (a warm-up pass runs first).
+cache is warm (a warm-up pass runs first). The databases are measured in turn, order by order
+(A B C, B C A, …), so that the drift of a shared machine hits all of them alike.
 """
 
 import json
@@ -274,36 +275,6 @@ def create_quotations(env, samples, facts):
 # ----------------------------------------------------------------------
 
 
-def confirmation_checks(env, orders, warmup, checks):
-    """({label: [(ms, queries)] per order}, confirmed) for each (label, function(order)) in
-    ``checks``; ``confirmed``: per order, whether the database's action_confirm confirmed it."""
-    results = {}
-    confirmed = []
-    for label, check, rollback in checks:
-        for order in orders[:warmup]:
-            with rolled_back(env):
-                measure(env, lambda order=order, check=check: check(order))
-        samples = []
-        outcomes = []
-        for order in orders:
-
-            def run(order=order, check=check, rollback=rollback, outcomes=outcomes):
-                check(order)
-                if rollback:
-                    outcomes.append(order.state == "sale")
-
-            if rollback:
-                with rolled_back(env):
-                    samples.append(measure(env, run))
-            else:
-                samples.append(measure(env, run))
-        if rollback:
-            confirmed = outcomes
-        results[label] = samples
-        print(f"  {label:<36} done ({len(samples)} orders)", flush=True)
-    return results, confirmed
-
-
 def all_customer_figures(env, companies, measures):
     """{company id: {label: {wall_s, queries, peak_python_mib, peak_rss_mib, customers}}}."""
     customers = env["res.partner"].search([("customer_rank", ">", 0), ("parent_id", "=", False)], order="id")
@@ -397,31 +368,82 @@ def oca_all_customers():
     return [("OCA risk_total (ORM)", lambda partners, company: partners.mapped("risk_total"))]
 
 
-def run_database(connection, dbname, samples, checks, all_customers, args, with_oca):
+def open_database(connection, dbname, samples, checks, with_oca):
+    """A cursor on ``dbname`` (rolled back at the end) holding one quotation per sample."""
     marker = read_marker(connection, dbname)
     if not marker or not marker.get("complete"):
         raise SystemExit(f"{dbname}: not a complete database built by generate.py")
     odoo, registry = open_registry(connection, dbname, with_oca)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, marker["facts"]["user_id"], {})
-        orders = create_quotations(env, samples, marker["facts"])
-        print(f"{dbname}: {len(orders)} quotations created (rolled back at the end)", flush=True)
-        orders = [order.with_company(order.company_id) for order in orders]
-        open_items = [sample["open_items"] for sample in samples]
-        raw, confirmed = confirmation_checks(env, orders, args.warmup, checks)
-        confirmation = {label: summarize(values, open_items) for label, values in raw.items()}
-        figures = {}
-        if not args.skip_all_customers and all_customers:
-            companies = env["res.company"].browse([c["company_id"] for c in marker["facts"]["companies"]])
-            figures = all_customer_figures(env, companies, all_customers)
-        explain = explain_queries(env, orders, samples) if args.explain and not with_oca else None
-        cr.rollback()
+    cr = registry.cursor()
+    env = odoo.api.Environment(cr, marker["facts"]["user_id"], {})
+    orders = create_quotations(env, samples, marker["facts"])
+    print(f"{dbname}: {len(orders)} quotations created (rolled back at the end)", flush=True)
+    # the whole confirmation first: the check of the same order would warm its customer's rows
+    checks = sorted(checks, key=lambda check: not check[2])
     return {
         "db": dbname,
+        "marker": marker,
+        "cr": cr,
+        "env": env,
+        "orders": [order.with_company(order.company_id) for order in orders],
+        "checks": checks,
+        "with_oca": with_oca,
+    }
+
+
+def interleaved_checks(databases, warmup):
+    """Every database's checks of one order, then of the next (A B C, B C A, …): the drift of a
+    shared machine hits every database alike. Sets ``raw`` {label: [(ms, queries)]} and
+    ``confirmed`` (per order: whether its action_confirm confirmed it) on each database."""
+    for database in databases:
+        database["raw"] = {label: [] for label, _check, _rollback in database["checks"]}
+        database["confirmed"] = []
+    count = len(databases[0]["orders"])
+    passes = [(index, False) for index in range(min(warmup, count))] + [(index, True) for index in range(count)]
+    for index, counted in passes:
+        turn = index % len(databases)
+        for database in databases[turn:] + databases[:turn]:
+            env, order = database["env"], database["orders"][index]
+            for label, check, rollback in database["checks"]:
+                outcomes = []
+
+                def run(order=order, check=check, rollback=rollback, outcomes=outcomes):
+                    check(order)
+                    if rollback:
+                        outcomes.append(order.state == "sale")
+
+                if rollback or not counted:
+                    with rolled_back(env):
+                        sample = measure(env, run)
+                else:
+                    sample = measure(env, run)
+                if counted:
+                    database["raw"][label].append(sample)
+                    database["confirmed"] += outcomes
+    for database in databases:
+        print(f"  {database['db']:<36} done ({count} orders, {len(database['checks'])} measures)", flush=True)
+
+
+def finish_database(database, samples, all_customers, args):
+    """The figures of one database after the interleaved checks, then its rollback."""
+    env, marker = database["env"], database["marker"]
+    open_items = [sample["open_items"] for sample in samples]
+    raw = database["raw"]
+    confirmation = {label: summarize(values, open_items) for label, values in raw.items()}
+    figures = {}
+    if not args.skip_all_customers and all_customers:
+        companies = env["res.company"].browse([c["company_id"] for c in marker["facts"]["companies"]])
+        figures = all_customer_figures(env, companies, all_customers)
+    orders = database["orders"]
+    explain = explain_queries(env, orders, samples) if args.explain and not database["with_oca"] else None
+    database["cr"].rollback()
+    database["cr"].close()
+    return {
+        "db": database["db"],
         "open_items": open_items,
         "generated": summary_of(marker),
         "confirmation": confirmation,
-        "confirmed": confirmed,
+        "confirmed": database["confirmed"],
         "raw_confirmation": raw,
         "all_customers": figures,
     }, explain
@@ -640,12 +662,18 @@ def main():
     for sample in samples:
         sample["company_index"] = company_ids.index(sample["company_id"])
     today = date.today()
-    ours, explain = run_database(connection, args.db, samples, ours_checks(), ours_all_customers(today), args, False)
+    databases = [open_database(connection, args.db, samples, ours_checks(), with_oca)]
+    if args.oca_db:
+        databases.append(open_database(connection, args.oca_db, samples, oca_checks(), True))
+    if args.plain_db:
+        databases.append(open_database(connection, args.plain_db, samples, plain_checks(), with_oca))
+    interleaved_checks(databases, args.warmup)
+    ours, explain = finish_database(databases[0], samples, ours_all_customers(today), args)
     theirs = plain = None
     if args.oca_db:
-        theirs, _explain = run_database(connection, args.oca_db, samples, oca_checks(), oca_all_customers(), args, True)
+        theirs, _explain = finish_database(databases[1], samples, oca_all_customers(), args)
     if args.plain_db:
-        plain, _explain = run_database(connection, args.plain_db, samples, plain_checks(), [], args, False)
+        plain, _explain = finish_database(databases[-1], samples, [], args)
     passed = ours["confirmed"]
     for result in (ours, theirs, plain):
         if result:
