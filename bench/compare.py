@@ -21,17 +21,24 @@ def load(paths):
 
 
 def rows_of(run):
-    """{(section, label, metric): value} for one run (ours and, when present, OCA)."""
+    """{(section, label, metric): value} for one run (ours and, when present, plain Odoo and OCA)."""
     rows = {}
     generated = run["ours"]["generated"]
     rows[("generation", "generate.py", "total s")] = generated.get("generation_s")
-    for side in ("ours", "oca"):
+    for side in ("ours", "plain", "oca"):
         if not run.get(side):
             continue
         for label, summary in run[side]["confirmation"].items():
             rows[("confirmation check", label, "p50 ms")] = summary["p50_ms"]
             rows[("confirmation check", label, "p95 ms")] = summary["p95_ms"]
             rows[("confirmation check", label, "queries max")] = summary["queries_max"]
+        for outcome, figures in run[side].get("by_outcome", {}).items():
+            section = f"orders credit_control {'confirms' if outcome == 'pass' else 'holds'}"
+            for label, summary in figures.items():
+                if isinstance(summary, dict):
+                    rows[(section, label, "p50 ms")] = summary["p50_ms"]
+                    rows[(section, label, "p95 ms")] = summary["p95_ms"]
+                    rows[(section, label, "queries max")] = summary["queries_max"]
         for company_id, figures in run[side]["all_customers"].items():
             for label, values in figures.items():
                 section = f"all customers, company {company_id}"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Build a benchmark database: a realistic receivables book for credit_control (or, with
---oca, for OCA's account_financial_risk / sale_financial_risk).
+--oca, for OCA's account_financial_risk / sale_financial_risk; with --plain, for plain Odoo).
 
     python bench/generate.py --db bench_medium --size medium -c /tmp/odoo.conf
     python bench/generate.py --db bench_medium_oca --size medium --oca -c /tmp/odoo.conf
+    python bench/generate.py --db bench_medium_plain --size medium --plain -c /tmp/odoo.conf
 
 Steps: copy the template database (sale_management + account + demo data), install the
 modules with odoo-bin, set up the second company, currencies and rates through the ORM,
@@ -90,11 +91,18 @@ def parse_args():
         action="store_true",
         help="install OCA account_financial_risk + sale_financial_risk instead of credit_control",
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="no credit module at all: plain Odoo (sale_management, account), same book",
+    )
     parser.add_argument("--replace", action="store_true", help="drop the database first if generate.py built it")
     parser.add_argument("--check-sample", type=int, default=200, help="records per ORM consistency check")
     parser.add_argument("--json", help="write the generation figures (sizes, phase times, checks) to this file")
     add_connection_arguments(parser)
     args = parser.parse_args()
+    if args.oca and args.plain:
+        parser.error("--oca and --plain exclude each other")
     size = SIZES[args.size or "full"]
     args.customers = args.customers or size.customers
     args.items = args.items or size.items
@@ -310,11 +318,11 @@ def write_marker(conn, payload):
 def main():
     args = parse_args()
     connection = resolve_connection(args)
-    modules = OCA_MODULES if args.oca else OUR_MODULES
+    modules = OCA_MODULES if args.oca else [] if args.plain else OUR_MODULES
     today = date.today()
     print(
         f"Building {args.db}: {args.customers} customers, {args.items} receivable items, {args.orders} orders, "
-        f"modules {', '.join(modules)} (seed {args.seed})",
+        f"modules {', '.join(modules) or 'none (plain Odoo)'} (seed {args.seed})",
         flush=True,
     )
     timer = PhaseTimer()
@@ -325,7 +333,8 @@ def main():
         modules = ["sale_management", "account", *modules]
     if from_template:  # marks the database as ours at once, so that --replace may drop a half-built one
         mark_building(connection, args.db)
-    timer.run("install " + ", ".join(modules), install_modules, connection, args.db, modules, args.oca)
+    if modules:
+        timer.run("install " + ", ".join(modules), install_modules, connection, args.db, modules, args.oca)
     mark_building(connection, args.db)
     facts = timer.run(
         "ORM setup (second company, rates, pricelists)", prepare_with_orm, connection, args.db, args.oca, today

@@ -103,7 +103,9 @@ class AccountMove(models.Model):
         )
 
     def _credit_prefetch(self):
-        self.fetch(["company_id", "commercial_partner_id", "amount_total_signed", "move_type", "state"])
+        self.fetch(
+            ["company_id", "commercial_partner_id", "amount_total_signed", "move_type", "state", "credit_hold_state"]
+        )
 
     def _credit_get_partners(self):
         return {move: move.commercial_partner_id for move in self}

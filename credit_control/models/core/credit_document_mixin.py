@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 
 class CreditDocumentMixin(models.AbstractModel):
@@ -20,6 +21,29 @@ class CreditDocumentMixin(models.AbstractModel):
     _credit_checkpoint = None
     # ids of the documents that passed the check in the current transaction (cleared at commit)
     _credit_checked_key = None
+
+    # ------------------------------------------------------------------
+    # Installing into a company that already has documents
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        self._credit_init_hold_state_column()
+        return super()._auto_init()
+
+    def _credit_init_hold_state_column(self):
+        """Create the stored ``credit_hold_state`` column empty before the ORM does: the ORM would
+        compute it record by record for every existing document (millions of invoices in a
+        company already running Odoo: hours). No document has a hold when the module is
+        installed, so empty is what the compute gives."""
+        cr = self.env.cr
+        if (
+            self._abstract
+            or "credit_hold_state" not in self._fields
+            or not table_exists(cr, self._table)
+            or column_exists(cr, self._table, "credit_hold_state")
+        ):
+            return
+        create_column(cr, self._table, "credit_hold_state", "varchar")
 
     # ------------------------------------------------------------------
     # The document's holds (each model declares credit_hold_ids, credit_hold_count and

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class CreditRuleSetting(models.Model):
@@ -30,9 +30,28 @@ class CreditRuleSetting(models.Model):
         ("rule_company_uniq", "unique(company_id, rule)", "A rule has one setting per company."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _get_setting_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _selection_rule(self):
         return self.env["credit.rule"]._get_rule_selection()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_setting_ids(self, company_id):
+        """Ids of the company's settings, cached: every confirmation reads them, they change rarely."""
+        return tuple(self.sudo().search([("company_id", "=", company_id)]).ids)
 
     def _applies_to(self, check):
         """Whether the rule judges the customer of ``check``; features add their filters with ``super()``."""

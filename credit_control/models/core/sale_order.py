@@ -1,6 +1,5 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ...lib.limits import available_credit, is_unlimited
@@ -10,7 +9,15 @@ from .credit_hold import HOLD_STATES
 CREDIT_ORDER_FIELDS = {"order_line", "partner_id", "partner_invoice_id", "pricelist_id", "currency_id", "company_id"}
 # Orders that passed the credit check in the current transaction (cleared at commit/rollback).
 CHECKED_KEY = "credit_control.checked_order_ids"
-ORDER_FIELDS = ["company_id", "partner_invoice_id", "state", "amount_total", "currency_rate", "currency_id"]
+ORDER_FIELDS = [
+    "company_id",
+    "partner_invoice_id",
+    "state",
+    "amount_total",
+    "currency_rate",
+    "currency_id",
+    "credit_hold_state",
+]
 
 
 class SaleOrder(models.Model):
@@ -123,7 +130,8 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if vals.get("state") == "sale":
-            to_check = self._credit_orders_to_check() - self._credit_checked_orders()
+            # orders confirmed by action_confirm were checked a moment ago: skip them first
+            to_check = (self - self._credit_checked_orders())._credit_orders_to_check()
             to_check._credit_ensure_allowed()
         before = self._credit_pending_hold_values() if CREDIT_ORDER_FIELDS.intersection(vals) else {}
         result = super().write(vals)
@@ -181,20 +189,14 @@ class SaleOrder(models.Model):
         return result
 
     def _credit_store_checked(self, amounts):
-        self.flush_recordset(["credit_checked_date", "credit_checked_amount"])
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE sale_order so SET credit_checked_date = %(now)s, credit_checked_amount = v.amount
-              FROM (SELECT unnest(%(ids)s::int[]) AS id, unnest(%(amounts)s::numeric[]) AS amount) v
-             WHERE so.id = v.id
-                """,
-                now=fields.Datetime.now(),
-                ids=[order.id for order in amounts],
-                amounts=list(amounts.values()),
-            )
-        )
-        self.invalidate_recordset(["credit_checked_date", "credit_checked_amount"])
+        """Put the check's date and amount in the cache as pending writes, not with a write() or
+        an UPDATE of their own: the confirmation's own UPDATE of the order carries them (no
+        query, no write() overhead on the confirmation path; SQL readers flush them first)."""
+        orders = self.browse([order._origin.id for order in amounts])
+        now = fields.Datetime.now()
+        cache = self.env.cache
+        cache.update(orders, self._fields["credit_checked_date"], [now] * len(orders), dirty=True)
+        cache.update(orders, self._fields["credit_checked_amount"], list(amounts.values()), dirty=True)
 
     def _credit_refused_message(self, reasons):
         return _(
@@ -216,7 +218,8 @@ class SaleOrder(models.Model):
     def _credit_prefetch(self):
         # load only what the rules read: a full sale.order / res.partner row is ~100 columns
         self._origin.fetch(ORDER_FIELDS)
-        self.partner_invoice_id._origin.fetch(["commercial_partner_id"])
+        # the invoice address is most often the customer itself: its credit fields come along
+        self.partner_invoice_id._origin.fetch(self.env["credit.rule"]._get_partner_fields())
 
     def _credit_get_partners(self):
         return {order: order.partner_invoice_id.commercial_partner_id._origin for order in self}

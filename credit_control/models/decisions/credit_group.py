@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -96,6 +96,20 @@ class CreditGroup(models.Model):
             if group.limit < 0:
                 raise ValidationError(_("The limit of credit group %s cannot be negative.", group.name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _has_active_groups
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "active" in vals:
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     def action_view_members(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.action_partner_credit")
@@ -131,9 +145,18 @@ class CreditGroup(models.Model):
         return result
 
     @api.model
+    @tools.ormcache()
+    def _has_active_groups(self):
+        """Whether any credit group is active, cached: most companies have none, and every
+        confirmation would search the groups of its customer."""
+        return bool(self.sudo().search_count([], limit=1))
+
+    @api.model
     def _get_member_facts(self, partners, company, today):
         """{member id: {group, limit, exposure}} for the ``partners`` in an active, unexpired group,
         amounts in ``company``'s currency."""
+        if not self._has_active_groups():
+            return {}
         groups = (
             self.sudo()
             .search([("member_ids", "in", partners.ids)])

@@ -132,13 +132,18 @@ class CreditDunningLine(models.Model):
         ``holds``: that level, or an earlier level of its policy, puts the customer on hold.
         One query for all the partners.
         """
+        self.env.cr.execute(self._open_levels_sql(company, partner_ids))
+        return {partner_id: (level_id, rank, holds) for partner_id, level_id, rank, holds in self.env.cr.fetchall()}
+
+    @api.model
+    def _open_levels_sql(self, company, partner_ids=None):
+        """The (partner, level id, rank, holds) rows of ``_open_levels``."""
         self.flush_model(["partner_id", "company_id", "state", "excluded", "level_id", "move_line_id"])
         self.env["credit.dunning.level"].flush_model(["rank", "policy_id", "hold_from_level"])
         self.env["account.move.line"].flush_model(["reconciled", "amount_residual"])
         partner_filter = SQL("TRUE") if partner_ids is None else SQL("dl.partner_id = ANY(%s)", list(partner_ids))
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
             SELECT DISTINCT ON (dl.partner_id) dl.partner_id, lv.id, lv.rank,
                    EXISTS (SELECT 1 FROM credit_dunning_level h
                             WHERE h.policy_id = lv.policy_id AND h.hold_from_level AND h.rank <= lv.rank)
@@ -153,8 +158,6 @@ class CreditDunningLine(models.Model):
                AND aml.amount_residual > 0
           ORDER BY dl.partner_id, lv.rank DESC, lv.id DESC
             """,
-                partner_filter=partner_filter,
-                company_id=company.id,
-            )
+            partner_filter=partner_filter,
+            company_id=company.id,
         )
-        return {partner_id: (level_id, rank, holds) for partner_id, level_id, rank, holds in self.env.cr.fetchall()}

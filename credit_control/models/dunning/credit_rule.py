@@ -1,4 +1,5 @@
 from odoo import _, api, models
+from odoo.tools import SQL
 
 
 class CreditRule(models.AbstractModel):
@@ -13,13 +14,18 @@ class CreditRule(models.AbstractModel):
         ]
 
     @api.model
-    def _get_facts(self, partners, company, today):
-        facts = super()._get_facts(partners, company, today)
-        levels = self.env["credit.dunning.line"].sudo()._open_levels(company, partners.ids)
-        for partner_id, (level_id, _rank, holds) in levels.items():
-            if holds:
-                facts.setdefault(partner_id, {})["dunning_hold_level_id"] = level_id
-        return facts
+    def _get_fact_queries(self, partner_ids, company, today):
+        levels = self.env["credit.dunning.line"].sudo()._open_levels_sql(company, partner_ids)
+        return super()._get_fact_queries(partner_ids, company, today) + [
+            SQL(
+                """
+            SELECT l.partner_id, jsonb_build_object('dunning_hold_level_id', l.level_id)
+              FROM (%s) AS l (partner_id, level_id, rank, holds)
+             WHERE l.holds
+                """,
+                levels,
+            )
+        ]
 
     @api.model
     def _get_blocked_partner_ids(self, partners, company, today):

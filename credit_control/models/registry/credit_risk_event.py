@@ -80,21 +80,24 @@ class CreditRiskEvent(models.Model):
         one query (it runs with every figure of the available credit)."""
         if not partner_ids:
             return {}
+        self.env.cr.execute(self._holding_kinds_sql(partner_ids))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _holding_kinds_sql(self, partner_ids):
+        """The (partner, [kind codes]) rows of ``_holding_kinds``."""
         self.flush_model(["partner_id", "kind", "status"])
         self.env["credit.risk.kind"].flush_model(["code", "hold"])
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
                 SELECT event.partner_id, array_agg(DISTINCT event.kind ORDER BY event.kind)
                   FROM credit_risk_event event
                   JOIN credit_risk_kind kind ON kind.code = event.kind AND kind.hold
                  WHERE event.partner_id = ANY(%s) AND event.status = 'active'
               GROUP BY event.partner_id
                 """,
-                list(partner_ids),
-            )
+            list(partner_ids),
         )
-        return dict(self.env.cr.fetchall())
 
     @api.model
     def _record_results(self, entries):

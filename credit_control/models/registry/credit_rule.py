@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ...lib.registry.status import ALARMING
@@ -25,12 +26,20 @@ class CreditRule(models.AbstractModel):
         return super()._get_company_fields() + ["credit_registry_hold", "credit_legal_risk_hold"]
 
     @api.model
-    def _get_facts(self, partners, company, today):
-        facts = super()._get_facts(partners, company, today)
+    def _get_fact_queries(self, partner_ids, company, today):
+        queries = super()._get_fact_queries(partner_ids, company, today)
         if company.credit_legal_risk_hold:
-            for partner_id, kinds in self.env["credit.risk.event"]._holding_kinds(partners.ids).items():
-                facts.setdefault(partner_id, {})["legal_risk_kinds"] = kinds
-        return facts
+            kinds = self.env["credit.risk.event"]._holding_kinds_sql(partner_ids)
+            queries.append(
+                SQL(
+                    """
+            SELECT k.partner_id, jsonb_build_object('legal_risk_kinds', k.kinds)
+              FROM (%s) AS k (partner_id, kinds)
+                    """,
+                    kinds,
+                )
+            )
+        return queries
 
     @api.model
     def _get_blocked_partner_ids(self, partners, company, today):

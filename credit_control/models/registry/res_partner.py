@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, table_exists
 
 from ...lib.registry import choose_providers
 from ...lib.registry.uscc import CHECK_MISMATCHES, INVALID, REGISTRATION_CHECK_MISMATCH, check_company_code
@@ -116,6 +118,28 @@ class ResPartner(models.Model):
         if warning:
             return {"warning": {"title": _("Check the code"), "message": warning}}
         return None
+
+    # ------------------------------------------------------------------
+    # Installing into a company that already has customers
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        self._credit_init_registry_status_column()
+        return super()._auto_init()
+
+    def _credit_init_registry_status_column(self):
+        """Add the registry status with its default in the catalog (PostgreSQL keeps one value
+        for the existing rows, no rewrite), instead of the ORM's UPDATE of every partner row."""
+        cr = self.env.cr
+        if not table_exists(cr, self._table) or column_exists(cr, self._table, "credit_registry_status"):
+            return
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN credit_registry_status varchar DEFAULT 'unknown'",
+                SQL.identifier(self._table),
+            )
+        )
+        cr.execute(SQL("ALTER TABLE %s ALTER COLUMN credit_registry_status DROP DEFAULT", SQL.identifier(self._table)))
 
     def _credit_uscc_warning(self):
         code, verdict = check_company_code(self.credit_registry_uscc)

@@ -1,4 +1,5 @@
 from odoo import _, api, models
+from odoo.tools import SQL
 
 
 class CreditRule(models.AbstractModel):
@@ -14,18 +15,19 @@ class CreditRule(models.AbstractModel):
         ]
 
     @api.model
-    def _get_facts(self, partners, company, today):
-        facts = super()._get_facts(partners, company, today)
-        grades = self.env["credit.score"].sudo()._current_grade_facts(partners.ids, company)
-        for partner_id, row in grades.items():
-            facts.setdefault(partner_id, {}).update(
-                grade=row["grade"],
-                grade_id=row["grade_id"],
-                grade_policy=row["policy"],
-                score=row["score"],
-                grade_max_payment_days=row["max_payment_days"],
+    def _get_fact_queries(self, partner_ids, company, today):
+        grades = self.env["credit.score"].sudo()._current_grade_sql(partner_ids, company)
+        return super()._get_fact_queries(partner_ids, company, today) + [
+            SQL(
+                """
+            SELECT g.partner_id, jsonb_build_object(
+                       'grade', g.grade, 'grade_id', g.grade_id, 'grade_policy', g.policy, 'score', g.score,
+                       'grade_max_payment_days', COALESCE(g.max_payment_days, 0))
+              FROM (%s) AS g (partner_id, grade, grade_id, policy, score, max_payment_days)
+                """,
+                grades,
             )
-        return facts
+        ]
 
     @api.model
     def _get_blocked_partner_ids(self, partners, company, today):

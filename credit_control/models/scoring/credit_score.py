@@ -142,18 +142,7 @@ class CreditScore(models.Model):
         """{commercial partner id: {grade, grade_id, policy, score, max_payment_days}} now (one query)."""
         if not partner_ids:
             return {}
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT s.partner_id, s.grade, g.id, g.policy, s.score, g.max_payment_days
-              FROM credit_score s
-              JOIN credit_scorecard_grade g ON g.id = s.grade_id
-             WHERE s.partner_id = ANY(%s) AND s.company_id = %s AND s.is_current
-            """,
-                list(partner_ids),
-                company.id,
-            )
-        )
+        self.env.cr.execute(self._current_grade_sql(partner_ids, company))
         return {
             partner_id: {
                 "grade": grade,
@@ -164,6 +153,22 @@ class CreditScore(models.Model):
             }
             for partner_id, grade, grade_id, policy, score, max_days in self.env.cr.fetchall()
         }
+
+    @api.model
+    def _current_grade_sql(self, partner_ids, company):
+        """The current (partner, grade, grade id, policy, score, max payment days) rows."""
+        self.flush_model(["partner_id", "grade", "grade_id", "score", "company_id", "is_current"])
+        self.env["credit.scorecard.grade"].flush_model(["policy", "max_payment_days"])
+        return SQL(
+            """
+            SELECT s.partner_id, s.grade, g.id, g.policy, s.score, g.max_payment_days
+              FROM credit_score s
+              JOIN credit_scorecard_grade g ON g.id = s.grade_id
+             WHERE s.partner_id = ANY(%s) AND s.company_id = %s AND s.is_current
+            """,
+            list(partner_ids),
+            company.id,
+        )
 
     @api.model
     def _current_scores(self, partner_ids, company):
