@@ -52,6 +52,7 @@ class CreditDunningCommunication(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
+    @api.depends("excluded", "remind_date", "state", "level_id", "recipient_id", "partner_id")
     @api.depends_context("lang")
     def _compute_preview_recipients(self):
         for communication in self:
@@ -67,12 +68,17 @@ class CreditDunningCommunication(models.Model):
             communication.preview_recipient = plan.get("email") or plan.get("letter") or plan.get("sms") or False
             communication.preview_issue = plan.get("issue") or False
 
+    @api.depends("level_id", "recipient_id", "mail_id", "amount_due", "line_ids.excluded")
     def _compute_preview_mail(self):
         self.preview_subject = False
         self.preview_body = False
-        to_render = self.filtered(lambda comm: comm.level_id.send_email and comm.level_id.mail_template_id)
+        to_render = self.filtered(
+            lambda comm: comm.level_id.mail_template_id and (comm.mail_id or "email" in comm._plan_channels())
+        )
         for template in to_render.level_id.mail_template_id:
-            communications = to_render.filtered(lambda comm, template=template: comm.level_id.mail_template_id == template)
+            communications = to_render.filtered(
+                lambda comm, template=template: comm.level_id.mail_template_id == template
+            )
             sent = communications.filtered("mail_id")
             for communication in sent:  # what was queued, as it was
                 communication.preview_subject = communication.mail_id.subject
@@ -87,10 +93,9 @@ class CreditDunningCommunication(models.Model):
             for communication in drafts:
                 communication.preview_subject = subjects.get(communication.id)
                 body = communication._prepare_preview_body(bodies.get(communication.id) or "")
-                communication.preview_body = communication._render_customer_layout(
-                    body, langs.get(communication.id)
-                )
+                communication.preview_body = communication._render_customer_layout(body, langs.get(communication.id))
 
+    @api.depends("level_id", "recipient_id", "amount_due", "line_ids.excluded")
     def _compute_preview_letter(self):
         for communication in self:
             if not communication.level_id.send_letter and "letter" not in communication._plan_channels():
@@ -99,6 +104,7 @@ class CreditDunningCommunication(models.Model):
             html, _format = self.env["ir.actions.report"].sudo()._render_qweb_html(LETTER_REPORT, communication.ids)
             communication.preview_letter = Markup(html.decode())
 
+    @api.depends("level_id", "sms_text", "amount_due", "line_ids.excluded")
     def _compute_preview_sms(self):
         for communication in self:
             text = communication.sms_text
@@ -188,7 +194,8 @@ class CreditDunningCommunication(models.Model):
         phone = self._phone_check(recipient)
         if want_letter and self._has_postal_address(recipient):
             address_owner = self.partner_id if (self.partner_id.street or self.partner_id.city) else recipient
-            plan["letter"] = address_owner._display_address().replace("\n", ", ").strip(", ")
+            address = address_owner._display_address(without_company=True)
+            plan["letter"] = ", ".join(filter(None, (" ".join(line.split()) for line in address.split("\n"))))
         if level.sms_text and phone.get("phone_e164"):
             plan["sms"] = phone["phone_e164"]
         if not (plan or phone.get("phone_e164")):

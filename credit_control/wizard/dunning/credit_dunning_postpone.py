@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 class CreditDunningPostpone(models.TransientModel):
-    """"Remind me on": the customers of a preview are left out until a date, and the collector
+    """ "Remind me on": the customers of a preview are left out until a date, and the collector
     who postponed them gets an activity on that date."""
 
     _name = "credit.dunning.postpone"

@@ -17,8 +17,12 @@ registry.category("web_tour.tours").add("credit_control_dunning_preview_tour", {
             run: "click",
         },
         {
+            content: "The run's communications are listed",
+            trigger: ".o_breadcrumb .active:contains('Dunning Communications')",
+        },
+        {
             content: "Open Acme's communication",
-            trigger: ".o_list_view .o_data_row td:contains('Acme Retail')",
+            trigger: ".o_list_view .o_data_row td[name='partner_id']:contains('Acme Retail')",
             run: "click",
         },
         {
@@ -44,7 +48,7 @@ registry.category("web_tour.tours").add("credit_control_dunning_preview_tour", {
         },
         {
             content: "Back to the run",
-            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li.breadcrumb-item:first-child a",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('DUN/')",
             run: "click",
         },
         {
