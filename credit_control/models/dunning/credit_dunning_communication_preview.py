@@ -25,7 +25,7 @@ class CreditDunningCommunication(models.Model):
     _inherit = "credit.dunning.communication"
 
     excluded = fields.Boolean(readonly=True, help="Left out of this run by the collector: nothing is sent.")
-    excluded_by_id = fields.Many2one("res.users", string="Excluded By", readonly=True)
+    excluded_by_id = fields.Many2one("res.users", string="Excluded by", readonly=True)
     excluded_date = fields.Datetime(string="Excluded On", readonly=True)
     remind_date = fields.Date(
         string="Remind Me On",
