@@ -264,7 +264,7 @@ ZH_TERMS = [
     ("Days Overdue</th>", "逾期天数</th>"),
     ("Amount Due</th>", "应付金额</th>"),
     ("Total due: ", "应付总额："),
-    ("Your statement of account is attached.", "随附您的对账单。"),
+    ("Your statement of account is attached.", "随附您的账户对账单。"),
     ("If you have already paid, please ignore this message.", "如果您已付款，请忽略此消息。"),
     ("Best regards,", "此致敬礼，"),
 ]

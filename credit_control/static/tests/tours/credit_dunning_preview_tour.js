@@ -44,7 +44,7 @@ registry.category("web_tour.tours").add("credit_control_dunning_preview_tour", {
         },
         {
             content: "The form says who excluded it",
-            trigger: ".o_form_view .alert:contains('Excluded from this run by'):contains('Tour Collector')",
+            trigger: ".o_form_view:has(.alert:contains('Excluded from this run')) .o_field_widget[name='excluded_by_id']:contains('Tour Collector')",
         },
         {
             content: "Back to the run",
