@@ -302,13 +302,26 @@ class CreditDunningCommunication(models.Model):
 
     def _send(self, pdfs=None):
         """Excluded, postponed or unreachable customers get nothing: cancelled with the reason
-        (their items free for a later run; the selection waits for a postponement's date)."""
+        (their items free for a later run; the selection waits for a postponement's date). For
+        an unreachable one the escalation target gets a to-do to find the contact details."""
         reason = self._skip_reason()
-        if reason:
-            self.write({"state": "cancelled", "note": "\n".join(filter(None, [self.note, reason]))})
-            self.partner_id.sudo().message_post(body=reason, subtype_xmlid="mail.mt_note")
-            return None
-        return super()._send(pdfs)
+        if not reason:
+            return super()._send(pdfs)
+        vals = {"state": "cancelled", "note": "\n".join(filter(None, [self.note, reason]))}
+        if not self.excluded:
+            vals.update(self._ask_for_contact_details())
+        self.write(vals)
+        self.partner_id.sudo().message_post(body=reason, subtype_xmlid="mail.mt_note")
+        return None
+
+    def _ask_for_contact_details(self):
+        """A to-do for the escalation target, unless one is still open for this level."""
+        summary = _("Reach the customer: %(level)s", level=self.level_id.name)
+        open_todo = self.partner_id.sudo().activity_ids.filtered(lambda activity: activity.summary == summary)
+        if open_todo:
+            return {"activity_id": open_todo[0].id, "responsible_id": open_todo[0].user_id.id}
+        vals = self._schedule_activity(self.level_id, self._phone_check(self._mail_contact()), call=False)
+        return {"activity_id": vals["activity_id"], "responsible_id": vals["responsible_id"]}
 
     @api.model
     def _postponed_partners_sql(self, company_id, run_date):

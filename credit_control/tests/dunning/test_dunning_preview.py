@@ -105,10 +105,20 @@ class TestDunningPreview(DunningPreviewCommon):
             communication = self.communication(run, partner)
             self.assertEqual(communication.state, "cancelled")
             self.assertIn("nothing can be sent", communication.note)
-            self.assertFalse(communication.activity_id)
+            self.assertFalse(communication.channels, "nothing sent on any channel")
+            activity = communication.activity_id
+            self.assertEqual(activity.summary, "Reach the customer: First reminder")
+            self.assertEqual((activity.res_id, activity.user_id), (partner.id, self.accountant))
             self.assertEqual(set(communication.line_ids.mapped("state")), {"cancelled"}, "items free for later")
             self.assertIn("nothing can be sent", partner.message_ids[:1].body)
+        self.assertIn("invalid number", str(self.communication(run, invalid).activity_id.note))
         self.assertFalse(self.queued_mails(run.communication_ids.filtered(lambda comm: comm.state == "cancelled")))
+        # the next run does not pile up to-dos while the first one is open
+        later = self.run_dunning(1)
+        again = self.communication(later, nowhere)
+        self.assertEqual(again.state, "cancelled")
+        self.assertEqual(again.activity_id, self.communication(run, nowhere).activity_id)
+        self.assertEqual(len(nowhere.activity_ids), 1)
 
     def test_exclude_and_include_again(self):
         other = self.new_customer("Other Ltd")
