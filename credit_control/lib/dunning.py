@@ -118,3 +118,50 @@ def as_date(value):
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+# GSM 03.38: the basic set counts one septet, the extension table two (escape + char).
+_GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENDED = set("^{}\\[~]|€\f")
+
+
+def sms_segments(text):
+    """(length, segments, unicode) of an SMS text as a phone network counts it.
+
+    GSM-7 texts hold 160 characters in one message, 153 per part when split (extension
+    characters such as € count two); any other character (Chinese, emoji) makes the whole
+    text UCS-2: 70 characters, 67 per part. What the collector sees before sending.
+    """
+    text = text or ""
+    if not text:
+        return 0, 0, False
+    if all(char in _GSM_BASIC or char in _GSM_EXTENDED for char in text):
+        length = sum(2 if char in _GSM_EXTENDED else 1 for char in text)
+        single, part, is_unicode = 160, 153, False
+    else:
+        # UTF-16 code units: characters beyond the BMP (emoji) take two
+        length = len(text.encode("utf-16-le")) // 2
+        single, part, is_unicode = 70, 67, True
+    segments = 1 if length <= single else -(-length // part)
+    return length, segments, is_unicode
+
+
+# Languages whose honorific follows the family name ("王先生", "田中様", "김선생님").
+_TITLE_AFTER_NAME = ("zh", "ja", "ko")
+
+
+def salutation_name(name, title=None, lang=None):
+    """How a letter addresses a contact: "Mr. Wang" in English, "王先生" in Chinese.
+
+    ``title`` is the contact's title as written in ``lang`` (its shortcut when it has one).
+    """
+    name = (name or "").strip()
+    title = (title or "").strip()
+    if not title:
+        return name
+    if (lang or "").split("_")[0] in _TITLE_AFTER_NAME:
+        return "%s%s" % (name, title)
+    return "%s %s" % (title, name)

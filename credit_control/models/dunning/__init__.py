@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import credit_dunning_level
 from . import credit_dunning_run
 from . import credit_dunning_communication
+from . import credit_dunning_communication_preview
 from . import credit_dunning_line
 from . import credit_promise
 from . import credit_dunning_selection

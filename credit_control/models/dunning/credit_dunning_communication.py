@@ -432,7 +432,7 @@ class CreditDunningCommunication(models.Model):
             attachment_ids.append(statement.id)
         self.recipient_id = recipient
         mail_id = template.sudo().send_mail(
-            self.id, force_send=False, email_layout_xmlid="mail.mail_notification_light"
+            self.id, force_send=False, email_layout_xmlid="credit_control.mail_layout_dunning_customer"
         )
         if attachment_ids:
             mail = self.env["mail.mail"].sudo().browse(mail_id)

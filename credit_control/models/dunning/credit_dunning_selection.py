@@ -75,6 +75,7 @@ class CreditDunningSelection(models.AbstractModel):
         self.env["credit.promise"].flush_model()
         self.env["credit.dunning.level"].flush_model()
         self.env["credit.dunning.line"].flush_model()
+        self.env["credit.dunning.communication"].flush_model(["partner_id", "company_id", "remind_date"])
 
     @api.model
     def _select_items(self, company, run_date, default_policy, levels, account_ids):
@@ -163,7 +164,8 @@ class CreditDunningSelection(models.AbstractModel):
     def _select_customers(self, company, run_date, default_policy, levels, account_ids, min_delay):
         """{commercial partner id: (policy id, paused, broken)} of the customers with open items
         due early enough for a first level who owe something; paused: disputed, or an open
-        promise to pay of the customer not due yet; broken: a broken promise of the customer
+        promise to pay of the customer not due yet, or postponed by the collector ("Remind me
+        on", ``credit.dunning.communication._postponed_partners_sql``); broken: a broken promise of the customer
         waits for its escalation.
 
         What a customer owes is read as the credit check reads its overdue (``credit.exposure``,
@@ -186,7 +188,8 @@ class CreditDunningSelection(models.AbstractModel):
                             THEN (cp.credit_dunning_policy_id ->> %(key)s)::int
                             ELSE %(default_policy)s END AS policy_id,
                        COALESCE((cp.credit_dunning_dispute ->> %(key)s)::boolean, FALSE)
-                       OR COALESCE(pr.promised, FALSE) AS paused,
+                       OR COALESCE(pr.promised, FALSE)
+                       OR cp.id IN (%(postponed)s) AS paused,
                        COALESCE(pr.broken, FALSE) AS broken
                   FROM res_partner cp
              LEFT JOIN LATERAL (
@@ -242,6 +245,7 @@ class CreditDunningSelection(models.AbstractModel):
                 company_id=company.id,
                 date=run_date,
                 min_delay=min_delay,
+                postponed=self.env["credit.dunning.communication"]._postponed_partners_sql(company.id, run_date),
             )
         )
         return {

@@ -701,7 +701,15 @@ class TestDunningChannels(DunningCommon):
 
     def test_no_email_falls_back_to_letter_then_activity(self):
         no_email = self.new_customer("Post Only", email=False)
-        nowhere = self.new_customer("Nowhere Ltd", email=False, street=False, city=False, user_id=self.salesman.id)
+        nowhere = self.new_customer(
+            "Nowhere Ltd",
+            email=False,
+            street=False,
+            city=False,
+            phone="01 23 45 67 80",
+            country_id=self.france.id,
+            user_id=self.salesman.id,
+        )
         for partner in no_email | nowhere:
             self.invoice_due(partner, 100.0, -1)
         run = self.run_dunning()

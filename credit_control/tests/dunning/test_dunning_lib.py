@@ -15,6 +15,8 @@ from ...lib.dunning import (
     promise_state,
     reached_rank,
     render_text,
+    salutation_name,
+    sms_segments,
 )
 
 STANDARD = [-3, 0, 7, 15, 30]
@@ -89,3 +91,31 @@ class TestDunningLib(BaseCase):
         text = render_text("%(company)s: %(amount)s overdue. %(unknown)s", {"company": "ACME", "amount": "$ 10.00"})
         self.assertEqual(text, "ACME: $ 10.00 overdue. %(unknown)s")
         self.assertEqual(render_text(False, {}), "")
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestDunningPreviewLib(BaseCase):
+    """SMS parts and greetings of the dunning preview, without a database."""
+
+    def test_sms_segments(self):
+        self.assertEqual(sms_segments(""), (0, 0, False))
+        self.assertEqual(sms_segments("a" * 160), (160, 1, False))
+        self.assertEqual(sms_segments("a" * 161), (161, 2, False))
+        self.assertEqual(sms_segments("a" * 306), (306, 2, False))
+        self.assertEqual(sms_segments("a" * 307), (307, 3, False))
+        # the euro sign is in the GSM extension table: two septets
+        self.assertEqual(sms_segments("Pay 100 €"), (10, 1, False))
+        self.assertEqual(sms_segments("€" * 80), (160, 1, False))
+        self.assertEqual(sms_segments("€" * 81), (162, 2, False))
+        # Chinese: UCS-2, 70 characters in one message, 67 per part
+        self.assertEqual(sms_segments("您好" * 35), (70, 1, True))
+        self.assertEqual(sms_segments("您好" * 35 + "。"), (71, 2, True))
+        self.assertEqual(sms_segments("😀"), (2, 1, True), "outside the BMP: two UTF-16 units")
+
+    def test_salutation_name(self):
+        self.assertEqual(salutation_name("Wang", "Mr.", "en_US"), "Mr. Wang")
+        self.assertEqual(salutation_name("王", "先生", "zh_CN"), "王先生")
+        self.assertEqual(salutation_name("王", "先生", "zh_TW"), "王先生")
+        self.assertEqual(salutation_name("Tanaka", "様", "ja_JP"), "Tanaka様")
+        self.assertEqual(salutation_name("Acme Retail", False, "fr_FR"), "Acme Retail")
+        self.assertEqual(salutation_name(" Wang ", " Dr. ", None), "Dr. Wang")

@@ -1,1 +1,1 @@
-from . import credit_dunning_promise, credit_dunning_wizard
+from . import credit_dunning_postpone, credit_dunning_promise, credit_dunning_wizard
