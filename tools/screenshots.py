@@ -32,7 +32,7 @@ SCREENS = [
         "name": "overview",
         "login": "admin",
         "action": "credit_control.action_credit_overview",
-        "ready": ".o_credit_overview",
+        "ready": ".o_credit_overview_body .card",
         "caption": "The overview a credit manager lands on",
     },
     {
@@ -80,6 +80,7 @@ SCREENS = [
         "action": "credit_control.action_credit_dunning_communication",
         "record": ("credit.dunning.communication", [("partner_id.name", "=", "Harbor Logistics GmbH")]),
         "ready": ".o_form_view .o_form_sheet",
+        "tab": "Preview",
         "caption": "A dunning communication previewed before sending",
     },
     {
