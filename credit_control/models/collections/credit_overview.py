@@ -25,22 +25,13 @@ class CreditOverview(models.AbstractModel):
         ]
         if scope == SCOPE_MINE:
             domain += ["|", ("user_id", "=", self.env.uid), ("partner_id.user_id", "=", self.env.uid)]
-        [(count, amount)] = self.env["credit.collection.task"]._read_group(
-            domain, [], ["__count", "amount_overdue:sum"]
-        )
-        return self._overview_card(
+        return self._overview_list_card(
             "collection_tasks",
             _("Collection Tasks Waiting"),
-            amount or 0.0,
-            count=count,
-            measure="amount_overdue",
-            sequence=57,
-            tone="warning" if count else "success",
-            action=self._overview_action(
-                _("Collection Tasks Waiting"),
-                "credit.collection.task",
-                domain,
-                xmlid="credit_control.action_credit_collection_task",
-            ),
-            details=[{"label": _("Tasks"), "value": count, "value_type": "integer"}],
+            "credit.collection.task",
+            domain,
+            "amount_overdue",
+            "credit_control.action_credit_collection_task",
+            57,
+            _("Tasks"),
         )

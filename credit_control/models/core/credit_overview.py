@@ -321,6 +321,30 @@ class CreditOverview(models.AbstractModel):
         card.update(values)
         return card
 
+    def _overview_list_card(self, key, title, res_model, domain, measure, xmlid, sequence, detail, by_count=False):
+        """A card over the records of ``domain``: its figure is their count (``by_count``) or the
+        sum of their ``measure``, the other one its ``detail`` line; it opens their list."""
+        [(count, amount)] = self.env[res_model]._read_group(domain, [], ["__count", "%s:sum" % measure])
+        amount = amount or 0.0
+        if by_count:
+            value, value_type, measure = count, "integer", None
+            details = [{"label": detail, "value": amount, "value_type": "monetary"}]
+        else:
+            value, value_type = amount, "monetary"
+            details = [{"label": detail, "value": count, "value_type": "integer"}]
+        return self._overview_card(
+            key,
+            title,
+            value,
+            value_type=value_type,
+            count=count,
+            measure=measure,
+            sequence=sequence,
+            tone="warning" if count else "success",
+            action=self._overview_action(title, res_model, domain, xmlid=xmlid),
+            details=details,
+        )
+
     def _overview_action(self, name, res_model, domain, xmlid=None, views=None, context=None):
         """A window action listing exactly ``domain`` (no default filter of the menu's action)."""
         action = {

@@ -18,20 +18,14 @@ class CreditOverview(models.AbstractModel):
         domain = [("company_id", "=", self.env.company.id), ("state", "=", "to_approve")]
         if scope == SCOPE_MINE:
             domain += ["|", ("requested_by_id", "=", self.env.uid), ("user_id", "=", self.env.uid)]
-        [(count, amount)] = self.env["credit.limit.request"]._read_group(domain, [], ["__count", "approval_amount:sum"])
-        return self._overview_card(
+        return self._overview_list_card(
             "limit_requests",
             _("Limit Requests Waiting"),
-            count,
-            value_type="integer",
-            count=count,
-            sequence=45,
-            tone="warning" if count else "success",
-            action=self._overview_action(
-                _("Limit Requests Waiting"),
-                "credit.limit.request",
-                domain,
-                xmlid="credit_control.action_credit_limit_request",
-            ),
-            details=[{"label": _("Amount to Approve"), "value": amount or 0.0, "value_type": "monetary"}],
+            "credit.limit.request",
+            domain,
+            "approval_amount",
+            "credit_control.action_credit_limit_request",
+            45,
+            _("Amount to Approve"),
+            by_count=True,
         )
