@@ -131,23 +131,10 @@ params.set_param("web.base.url", "http://127.0.0.1:{port}")
 params.set_param("web.base.url.freeze", "True")
 params.set_param("report.url", "http://127.0.0.1:{port}")
 env.cr.commit()
-print("RUN", run.id, len(keep))
+print("RESULT", json.dumps([run.id, len(keep)]))
 """
-    shell = odoo_bin(
-        connection,
-        dbname,
-        "--no-http",
-        "--log-level=warn",
-        command=("shell",),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    out, _err = shell.communicate(script.encode(), timeout=1800)
-    for line in out.decode().splitlines():
-        if line.startswith("RUN "):
-            _tag, run_id, count = line.split()
-            return int(run_id), int(count)
-    raise SystemExit("preparing the run failed:\n" + out.decode()[-2000:])
+    run_id, count = run_in_shell(connection, dbname, "import json\n" + script, 1800)
+    return run_id, count
 
 
 def run_in_shell(connection, dbname, script, timeout):
