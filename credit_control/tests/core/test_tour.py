@@ -1,6 +1,7 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..common import CreditControlCommon
+from .test_translation import EnglishHoldForChineseManager
 
 
 @tagged("post_install", "-at_install", "credit_control")
@@ -38,17 +39,11 @@ class TestCreditHoldTour(CreditControlCommon, HttpCase):
 
 
 @tagged("post_install", "-at_install", "credit_control")
-class TestChineseTour(CreditControlCommon, HttpCase):
+class TestChineseTour(EnglishHoldForChineseManager, CreditControlCommon, HttpCase):
     """In the browser: a Chinese credit manager reads the reasons of an English salesperson's hold in Chinese."""
 
     def test_chinese_manager_reads_the_reasons_in_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
-        self.salesman.lang = "en_US"
-        self.credit_manager.lang = "zh_CN"
-        order = self.create_order(self.customer, 1500.0)
-        self.confirm_as(self.salesman, order)
-        hold = order.credit_hold_ids
+        hold = self.hold_for_chinese_manager()
         self.assertEqual(hold.state, "pending")
         self.start_tour(
             "/odoo/action-credit_control.action_credit_hold/%s" % hold.id,

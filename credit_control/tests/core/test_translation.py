@@ -37,18 +37,25 @@ class TestChineseTranslation(TransactionCase):
         self.assertEqual(menu.name, chinese["Credit Holds"])
 
 
-@tagged("post_install", "-at_install", "credit_control")
-class TestReasonsInTheReadersLanguage(CreditControlCommon):
-    """A hold keeps the facts of its reasons; each reader sees them in their own language."""
+class EnglishHoldForChineseManager:
+    """An English salesperson's hold (1,500 against a limit of 1,000), for a Chinese credit manager."""
 
-    def test_chinese_manager_reads_an_english_salespersons_hold_in_chinese(self):
+    def hold_for_chinese_manager(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
         self.salesman.lang = "en_US"
         self.credit_manager.lang = "zh_CN"
         order = self.create_order(self.customer, 1500.0)
         self.confirm_as(self.salesman, order)
-        hold = order.credit_hold_ids
+        return order.credit_hold_ids
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestReasonsInTheReadersLanguage(EnglishHoldForChineseManager, CreditControlCommon):
+    """A hold keeps the facts of its reasons; each reader sees them in their own language."""
+
+    def test_chinese_manager_reads_an_english_salespersons_hold_in_chinese(self):
+        hold = self.hold_for_chinese_manager()
         english = hold.with_user(self.salesman).reason_ids.message
         self.assertIn("exceeds the credit limit", english)
         as_manager = hold.with_user(self.credit_manager).with_context(lang="zh_CN")
