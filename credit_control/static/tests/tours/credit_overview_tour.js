@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("credit_control_overview_tour", {
         },
         {
             content: "The hold is released",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Released')",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name='state'] .badge:contains('Released')",
         },
     ],
 });
