@@ -28,7 +28,7 @@ class SaleOrder(models.Model):
         compute="_compute_credit_pending_hold_id",
         help="The hold this quotation waits on.",
     )
-    credit_release_requested = fields.Boolean(related="credit_pending_hold_id.release_requested")
+    credit_release_requested = fields.Boolean(compute="_compute_credit_pending_hold_id")
 
     @api.depends("partner_invoice_id", "company_id", "amount_total", "currency_rate", "state", "credit_hold_state")
     def _compute_credit_figures(self):
@@ -42,10 +42,13 @@ class SaleOrder(models.Model):
             order.credit_signal_reasons = hold.reason_summary or order.credit_signal_reasons
         return result
 
-    @api.depends("credit_hold_state")
+    # through credit_hold_ids (whose inverse order_id is stored): a hold's change finds its orders
+    @api.depends("credit_hold_state", "credit_hold_ids.state", "credit_hold_ids.release_requested")
     def _compute_credit_pending_hold_id(self):
         for order in self:
-            order.credit_pending_hold_id = order.credit_hold_ids.filtered(lambda hold: hold.state == "pending")[:1]
+            hold = order.credit_hold_ids.filtered(lambda hold: hold.state == "pending")[:1]
+            order.credit_pending_hold_id = hold
+            order.credit_release_requested = hold.release_requested
 
     def _credit_show_check_results(self, results, warnings):
         result = super()._credit_show_check_results(results, warnings)
