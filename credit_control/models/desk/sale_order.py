@@ -28,7 +28,11 @@ class SaleOrder(models.Model):
         compute="_compute_credit_pending_hold_id",
         help="The hold this quotation waits on.",
     )
-    credit_release_requested = fields.Boolean(compute="_compute_credit_pending_hold_id")
+    credit_release_requested = fields.Boolean(
+        string="Release Requested",
+        compute="_compute_credit_pending_hold_id",
+        help="The salesperson asked the credit managers to release this hold.",
+    )
 
     @api.depends("partner_invoice_id", "company_id", "amount_total", "currency_rate", "state", "credit_hold_state")
     def _compute_credit_figures(self):
