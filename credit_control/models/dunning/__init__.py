@@ -4,6 +4,7 @@ from . import res_company
 from . import res_config_settings
 from . import credit_dunning_level
 from . import credit_dunning_run
+from . import ir_actions_report
 from . import credit_dunning_communication
 from . import credit_dunning_communication_preview
 from . import credit_dunning_line

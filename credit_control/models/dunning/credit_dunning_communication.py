@@ -1,7 +1,5 @@
 import base64
-import functools
 import logging
-import subprocess
 from collections import defaultdict
 
 import psycopg2
@@ -11,8 +9,6 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools.misc import formatLang
-
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 from ...lib.dunning import render_text
 
@@ -28,19 +24,6 @@ COMMUNICATION_STATES = [
 MAX_ATTEMPTS = 3
 STATEMENT_REPORT = "credit_control.action_report_credit_dunning_statement"
 LETTER_REPORT = "credit_control.action_report_credit_dunning_letter"
-
-
-@functools.cache
-def wkhtmltopdf_renders_batches():
-    """Whether wkhtmltopdf takes several documents in one call: only builds "with patched qt"
-    do (the official wkhtmltox packages Odoo recommends; Debian's own package does not)."""
-    try:
-        version = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"], capture_output=True, text=True, timeout=30, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return "patched qt" in version
 
 
 class CreditDunningCommunication(models.Model):
@@ -294,13 +277,10 @@ class CreditDunningCommunication(models.Model):
         """{(report, communication id): PDF} of the statements and letters of a batch.
 
         wkhtmltopdf starts once per report for the whole batch (about a second per call)
-        instead of once per document; Odoo splits the result per communication. Whatever
-        cannot be rendered so (wkhtmltopdf without patched Qt, a document that cannot be
-        split) is rendered one by one when sent.
+        instead of once per document (``ir.actions.report._credit_render_pdfs``). Whatever
+        cannot be rendered so is rendered one by one when sent.
         """
         pdfs = {}
-        if not wkhtmltopdf_renders_batches():
-            return pdfs
         statements = self.filtered(lambda comm: comm.level_id.send_email and comm.policy_id.attach_statement)
         letters = self.filtered(lambda comm: comm.level_id.send_letter)
         for report, communications in ((STATEMENT_REPORT, statements), (LETTER_REPORT, letters)):
@@ -308,20 +288,13 @@ class CreditDunningCommunication(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    streams, report_format = (
-                        self.env["ir.actions.report"].sudo()._pre_render_qweb_pdf(report, res_ids=communications.ids)
-                    )
+                    rendered = self.env["ir.actions.report"].sudo()._credit_render_pdfs(report, communications.ids)
             except psycopg2.OperationalError:
                 raise
             except Exception as error:
                 _logger.warning("credit_control: batch rendering of %s failed, one by one instead: %s", report, error)
                 continue
-            if report_format != "pdf":
-                continue  # tests render HTML, one document at a time
-            for communication_id in communications.ids:
-                stream = (streams.get(communication_id) or {}).get("stream")
-                if stream:
-                    pdfs[report, communication_id] = stream.getvalue()
+            pdfs.update(((report, res_id), content) for res_id, content in rendered.items())
         return pdfs
 
     def _send(self, pdfs=None):

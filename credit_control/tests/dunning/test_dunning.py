@@ -1,7 +1,9 @@
+import io
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
+import lxml.html
 import psycopg2
 from freezegun import freeze_time
 
@@ -9,8 +11,10 @@ from odoo import Command, _
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
+from odoo.tools.pdf import PdfFileReader
 
-from ...models.dunning.credit_dunning_communication import wkhtmltopdf_renders_batches
+from ...models.dunning.credit_dunning_communication import STATEMENT_REPORT
+from ...models.dunning.ir_actions_report import wkhtmltopdf_renders_batches
 from ..common import CreditControlCommon
 
 RUN_LOGGER = "odoo.addons.credit_control.models.dunning.credit_dunning_run"
@@ -891,13 +895,31 @@ class TestDunningPdf(DunningCommon, HttpCase):
             self.assertTrue(attachment.name.endswith(".pdf"))
             self.assertEqual(attachment.mimetype, "application/pdf")
             self.assertTrue(attachment.raw.startswith(b"%PDF"), "the statement is a real PDF")
-        self.assertNotEqual(statements[0].raw, statements[1].raw)
         letter = self.communication(run, other).letter_attachment_id
         self.assertTrue(letter.raw.startswith(b"%PDF"), "the final notice's letter is a real PDF")
+        self.assertEqual(len(calls), 2, "the two statements in one wkhtmltopdf call, then the letter")
+        communications = run.communication_ids.sorted("id")
         if wkhtmltopdf_renders_batches():
-            self.assertEqual(len(calls), 2, "the two statements in one wkhtmltopdf call, then the letter")
-        else:  # Debian's wkhtmltopdf (unpatched Qt) takes one document per call
-            self.assertEqual(len(calls), 3, "each document rendered on its own")
+            return
+        # Debian's wkhtmltopdf (unpatched Qt): one joined document, split at its page markers
+        (document,) = calls[0][0]
+        body = lxml.html.document_fromstring(document).body
+        blocks = body.findall("div")
+        self.assertEqual(
+            [block.find("div").get("data-oe-id") for block in blocks],
+            [str(communication.id) for communication in communications],
+            "each statement in its own block, in the batch's order",
+        )
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        for index, (communication, block) in enumerate(zip(communications, blocks, strict=True)):
+            (statement,) = communication.mail_id.attachment_ids
+            pages = PdfFileReader(io.BytesIO(statement.raw)).pages
+            self.assertEqual(pages[0].extract_text(), block.find("span").text, "its marker on its first page")
+            self.assertTrue(block.find("span").text.endswith("D%dE" % index))
+            alone, _format = report._render_qweb_pdf(STATEMENT_REPORT, communication.ids)
+            self.assertEqual(
+                len(pages), len(PdfFileReader(io.BytesIO(alone)).pages), "the pages of the statement rendered alone"
+            )
 
 
 @tagged("post_install", "-at_install", "credit_control")

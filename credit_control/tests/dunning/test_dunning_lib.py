@@ -1,5 +1,7 @@
 from datetime import date
 
+import lxml.html
+
 from odoo.tests import BaseCase, tagged
 
 from ...lib.dunning import (
@@ -18,6 +20,7 @@ from ...lib.dunning import (
     salutation_name,
     sms_segments,
 )
+from ...lib.pdf_batch import join_report_bodies, split_page_ranges
 
 STANDARD = [-3, 0, 7, 15, 30]
 
@@ -119,3 +122,53 @@ class TestDunningPreviewLib(BaseCase):
         self.assertEqual(salutation_name("Tanaka", "様", "ja_JP"), "Tanaka様")
         self.assertEqual(salutation_name("Acme Retail", False, "fr_FR"), "Acme Retail")
         self.assertEqual(salutation_name(" Wang ", " Dr. ", None), "Dr. Wang")
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestPdfBatchLib(BaseCase):
+    """Joining report documents into one and splitting the PDF again by its page markers."""
+
+    BODY = (
+        '<!DOCTYPE html><html><head><link rel="stylesheet" href="/web/assets/report.css"/></head>'
+        '<body class="o_body_pdf container" dir="%s"><div class="article" data-oe-id="%d">%s</div></body></html>'
+    )
+
+    def test_bodies_joined_each_on_a_new_page_with_its_marker(self):
+        bodies = [self.BODY % ("ltr", 7, "Alpha"), self.BODY % ("ltr", 9, "Beta <b>&amp; Co</b>")]
+        html = join_report_bodies(bodies, "ab12")
+        document = lxml.html.document_fromstring(html)
+        self.assertEqual(len(document.head.findall("link")), 1, "the style sheets once, from the first document")
+        self.assertEqual(document.body.get("class"), "o_body_pdf container")
+        blocks = document.body.findall("div")
+        self.assertEqual([block.get("style") for block in blocks], [None, "page-break-before: always;"])
+        self.assertEqual([block.find("span").text for block in blocks], ["CCPDFab12D0E", "CCPDFab12D1E"])
+        self.assertEqual([block.find("div").get("data-oe-id") for block in blocks], ["7", "9"])
+        self.assertEqual(blocks[1].text_content(), "CCPDFab12D1EBeta & Co")
+        self.assertTrue(html.startswith("<!DOCTYPE html>"))
+
+    def test_bodies_of_other_directions_are_not_joined(self):
+        bodies = [self.BODY % ("ltr", 7, "Alpha"), self.BODY % ("rtl", 9, "Beta")]
+        self.assertIsNone(join_report_bodies(bodies, "ab12"))
+
+    def test_pages_split_at_their_markers(self):
+        pages = [
+            "CCPDFab12D0E Statement Alpha",
+            "page 2 of Alpha",
+            "CCPDF ab12D1\nE Statement Beta",  # the text layer may break the marker
+            "CCPDFab12D2E Gamma",
+            "Gamma page 2",
+            "Gamma page 3",
+        ]
+        self.assertEqual(split_page_ranges(pages, 3, "ab12"), [(0, 2), (2, 3), (3, 6)])
+        self.assertEqual(split_page_ranges(pages[:3], 2, "ab12"), [(0, 2), (2, 3)])
+
+    def test_pdf_not_split_unless_every_marker_is_found_in_order(self):
+        self.assertIsNone(split_page_ranges(["CCPDFab12D0E", "nothing"], 2, "ab12"), "a marker missing")
+        self.assertIsNone(split_page_ranges(["CCPDFab12D1E", "CCPDFab12D0E"], 2, "ab12"), "out of order")
+        self.assertIsNone(split_page_ranges(["CCPDFab12D0E CCPDFab12D1E"], 2, "ab12"), "two documents on a page")
+        self.assertIsNone(split_page_ranges(["cover", "CCPDFab12D0E", "CCPDFab12D1E"], 2, "ab12"), "a page before")
+        self.assertIsNone(
+            split_page_ranges(["CCPDFab12D0E", "CCPDFab12D1E", "CCPDFab12D1E"], 2, "ab12"), "a marker twice"
+        )
+        self.assertIsNone(split_page_ranges(["CCPDFff00D0E", "CCPDFff00D1E"], 2, "ab12"), "another batch's markers")
+        self.assertIsNone(split_page_ranges([], 0, "ab12"))
