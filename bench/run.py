@@ -368,6 +368,13 @@ def oca_all_customers():
     return [("OCA risk_total (ORM)", lambda partners, company: partners.mapped("risk_total"))]
 
 
+def user_environment(odoo, cr, uid):
+    """The environment of a request of the user: the web client sends the user's language and
+    time zone in every call's context (``res.users.context_get``)."""
+    env = odoo.api.Environment(cr, uid, {})
+    return env(context=env.user.context_get())
+
+
 def open_database(connection, dbname, samples, checks, with_oca):
     """A cursor on ``dbname`` (rolled back at the end) holding one quotation per sample."""
     marker = read_marker(connection, dbname)
@@ -375,7 +382,7 @@ def open_database(connection, dbname, samples, checks, with_oca):
         raise SystemExit(f"{dbname}: not a complete database built by generate.py")
     odoo, registry = open_registry(connection, dbname, with_oca)
     cr = registry.cursor()
-    env = odoo.api.Environment(cr, marker["facts"]["user_id"], {})
+    env = user_environment(odoo, cr, marker["facts"]["user_id"])
     orders = create_quotations(env, samples, marker["facts"])
     print(f"{dbname}: {len(orders)} quotations created (rolled back at the end)", flush=True)
     # the whole confirmation first: the check of the same order would warm its customer's rows

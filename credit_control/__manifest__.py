@@ -130,4 +130,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

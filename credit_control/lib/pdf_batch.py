@@ -17,6 +17,8 @@ import lxml.html
 # web fonts as outlines, and only text in a system font stays in the PDF's text layer.
 MARKER_STYLE = "position: absolute; font-family: monospace; font-size: 1px; line-height: 1px; color: #ffffff;"
 _SPACES = re.compile(r"\s+")
+# A text object of a page's content stream: BT … ET, the operators standing alone.
+_TEXT_OBJECT = re.compile(rb"(?:^|\s)BT\s.*?\sET(?=\s|$)", re.S)
 
 
 def marker_text(nonce, index):
@@ -54,6 +56,16 @@ def join_report_bodies(bodies, nonce):
     for block in blocks:
         target.append(block)
     return lxml.html.tostring(documents[0], encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def text_objects(content):
+    """The text objects (``BT`` … ``ET``) of a page's decompressed content stream, joined.
+
+    wkhtmltopdf draws the report's web fonts as outlines: a page's stream is ~0.7 MB of path
+    operators and the only text in it is the marker. Extracting the text of these few bytes
+    instead of the whole stream is ~20x faster (pypdf's text extraction parses every operator).
+    """
+    return b"\n".join(match.group(0).strip() for match in _TEXT_OBJECT.finditer(content or b""))
 
 
 def split_page_ranges(page_texts, count, nonce):

@@ -48,6 +48,14 @@ class CreditExposure(models.AbstractModel):
     _description = "Credit Exposure Figures"
 
     def init(self):
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS credit_control_partner_lock (
+                partner_id integer PRIMARY KEY REFERENCES res_partner (id) ON DELETE CASCADE,
+                locked_at timestamp without time zone
+            )
+            """
+        )
         # Open receivable items are found through Odoo's own partial index
         # account_move_line__unreconciled_index (account_id, partner_id): the figure query
         # gives the receivable accounts and the partners' own ids (see bench/README.md).
@@ -77,14 +85,15 @@ class CreditExposure(models.AbstractModel):
             self.env[model_name].flush_model()
 
     @api.model
-    def _get_figures(self, partners, company, exclude_orders=None, today=None, exclude_moves=None):
+    def _get_figures(self, partners, company, exclude_orders=None, today=None, exclude_moves=None, lock=False):
         """Return {commercial partner id: CreditFigures} for ``partners`` in ``company``.
 
         ``partners`` None means every customer with a figure in the company (batch jobs,
         the whole customer list): the same queries without a list of ids to filter on.
         ``exclude_orders`` are left out of the confirmed orders figure, ``exclude_moves`` out
         of the draft invoices figure: the documents being checked are added by the caller
-        with their own amount.
+        with their own amount. ``lock``: the partners are locked (``_lock_partners_sql``) by the same
+        statement, one round trip less on every confirmation.
         """
         self._flush_figure_models()
         today = today or fields.Date.context_today(self)
@@ -99,7 +108,9 @@ class CreditExposure(models.AbstractModel):
             figures = {partner_id: CreditFigures() for partner_id in partner_ids}
             if not partner_ids:
                 return figures
-            rows = self._query_figures(partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids)
+            rows = self._query_figures(
+                partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock=lock
+            )
         oldest_dates = {}
         for kind, commercial_id, amount, overdue, overdue_beyond, oldest in rows:
             figure = figures[commercial_id]
@@ -120,22 +131,25 @@ class CreditExposure(models.AbstractModel):
             figure.oldest_overdue_date = min(oldest_dates[partner_id]) if figure.overdue else None
         return dict(figures)
 
-    def _query_figures(self, partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids):
+    def _query_figures(self, partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock=False):
         """[(kind, commercial partner id, amount, overdue, overdue beyond tolerance, oldest due
         date)] of the ``partner_ids``: the receivables, draft invoices and orders to invoice in
         one statement (one round trip on every confirmation). The members (the commercial
-        partners and their contacts) are a CTE whose ids filter the items on their own
-        indexed partner_id, as the separate queries do (bench/README.md)."""
+        partners and their contacts) are a CTE; the items of each member are read by a
+        lateral sub-query on Odoo's partial index of unreconciled items (account, partner):
+        with the member ids as an array, PostgreSQL could not estimate them and crossed the
+        company's whole index for a customer of one item (bench/HISTORY.md)."""
         members = SQL("ARRAY(SELECT id FROM members)")
+        locked = SQL("locked AS (%s RETURNING partner_id),", self._lock_partners_sql(partner_ids)) if lock else SQL()
         self.env.cr.execute(
             SQL(
                 """
-            WITH members AS MATERIALIZED (
+            WITH %(locked)s members AS MATERIALIZED (
                 SELECT id, commercial_partner_id FROM res_partner WHERE commercial_partner_id = ANY(%(partner_ids)s)
             )
             SELECT 'receivable', m.commercial_partner_id, r.amount, r.overdue, r.overdue_beyond, r.oldest
-              FROM (%(receivables)s) AS r (partner_id, amount, overdue, overdue_beyond, oldest)
-              JOIN members m ON m.id = r.partner_id
+              FROM members m
+        CROSS JOIN LATERAL (%(receivables)s) AS r (partner_id, amount, overdue, overdue_beyond, oldest)
          UNION ALL
             SELECT 'draft', d.partner_id, d.amount, NULL, NULL, NULL
               FROM (%(drafts)s) AS d (partner_id, amount)
@@ -144,15 +158,17 @@ class CreditExposure(models.AbstractModel):
               FROM (%(orders)s) AS o (partner_id, amount)
               JOIN members m ON m.id = o.partner_id
                 """,
+                locked=locked,
                 partner_ids=partner_ids,
-                receivables=self._receivables_sql(SQL("aml.partner_id = ANY(%s)", members), company, today, cutoff),
+                receivables=self._receivables_sql(SQL("aml.partner_id = m.id"), company, today, cutoff),
                 drafts=self._draft_invoices_sql(
                     _id_filter(SQL("m.commercial_partner_id"), partner_ids), company, exclude_move_ids
                 ),
                 orders=self._orders_to_invoice_sql(
                     SQL("so.partner_invoice_id = ANY(%s)", members), company, exclude_order_ids
                 ),
-            )
+            ),
+            log_exceptions=not lock,  # a lock's serialization failure is expected (_lock_partners_sql)
         )
         return self.env.cr.fetchall()
 
@@ -338,29 +354,24 @@ class CreditExposure(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _lock_partners(self, partners):
-        """Serialise credit checks of the same commercial partners across transactions.
+    def _lock_partners_sql(self, partner_ids):
+        """Serialise the credit checks of the same commercial partners across transactions.
 
-        The rows are locked in id order (no deadlock between two checks) and touched, so
-        that a concurrent REPEATABLE READ transaction that checked the same partner fails
-        with a serialization error and is retried by Odoo, then sees the first one's order.
-        The failure is expected: it is not logged as a bad query (Odoo logs the retry).
+        Each partner has a row in ``credit_control_partner_lock``, written in id order (no
+        deadlock between two checks): a second check of the same partner waits for the first
+        transaction; when that one commits, the second (REPEATABLE READ, as every Odoo
+        cursor) fails with a serialization error and is retried by Odoo, then sees the first
+        one's order. A narrow table of its own: touching the partner's row instead wrote a new
+        version of it in every index of res_partner on each confirmation. The failure is
+        expected: it is not logged as a bad query (Odoo logs the retry).
         """
-        partner_ids = sorted(set(partners.commercial_partner_id.ids))
-        if not partner_ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE res_partner SET write_date = write_date
-             WHERE id IN (SELECT id FROM res_partner
-                           WHERE id = ANY(%(partner_ids)s)
-                        ORDER BY id
-                      FOR NO KEY UPDATE)
+        return SQL(
+            """
+            INSERT INTO credit_control_partner_lock (partner_id, locked_at)
+                 SELECT id, NOW() AT TIME ZONE 'UTC' FROM unnest(%(partner_ids)s::int[]) AS id ORDER BY id
+            ON CONFLICT (partner_id) DO UPDATE SET locked_at = EXCLUDED.locked_at
             """,
-                partner_ids=partner_ids,
-            ),
-            log_exceptions=False,
+            partner_ids=partner_ids,
         )
 
     # ------------------------------------------------------------------

@@ -23,6 +23,24 @@ COMPANY_FIELDS = [
 ]
 
 
+class RuleFailure(dict):
+    """A failed rule: what it found (``rule``, ``params``, ``mode``…). Its label (``name``) and its
+    sentence (``message``) are made on first use only: formatting amounts in the reader's
+    language costs more than judging the rule, and most checks never show them."""
+
+    __slots__ = ("rule_model",)
+
+    def __missing__(self, key):
+        if key == "message":
+            value = self.rule_model._get_reason_message(self["rule"], self["params"])
+        elif key == "name":
+            value = dict(self.rule_model._get_rule_selection())[self["rule"]]
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
+
 class CreditCheck:
     """What one rule needs to judge one document (an order, an invoice, a delivery): the
     document, its customer, the figures, the facts the features gathered for the customer
@@ -243,10 +261,8 @@ class CreditRule(models.AbstractModel):
             partner_of = company_documents._credit_get_partners()
             partners = self.env["res.partner"].sudo().browse({partner.id for partner in partner_of.values()})
             partners.fetch(self._get_partner_fields())
-            if lock:
-                exposure_service._lock_partners(partners)
             figures = exposure_service.with_company(company)._get_figures(
-                partners, company, today=today, **company_documents._credit_get_figure_exclusions()
+                partners, company, today=today, lock=lock, **company_documents._credit_get_figure_exclusions()
             )
             facts = self._get_facts(partners, company, today)
             settings = self._get_rule_settings(company)
@@ -296,26 +312,16 @@ class CreditRule(models.AbstractModel):
         company set to warn only. Rules a setting limits to other customers are skipped."""
         failures = []
         settings = settings or {}
-        labels = None
         for code, method in self._get_rule_methods():
             setting = settings.get(code)
             if setting and not setting._applies_to(check):
                 continue
             failure = getattr(self, method)(check)
             if failure:
-                labels = labels or dict(self._get_rule_selection())
-                label = labels[code]
                 params = dict(failure.get("params") or {}, currency_id=check.company.currency_id.id)
-                failures.append(
-                    dict(
-                        failure,
-                        rule=code,
-                        name=label,
-                        params=params,
-                        mode=setting.mode if setting else "hold",
-                        message=self._get_reason_message(code, params),
-                    )
-                )
+                failure = RuleFailure(failure, rule=code, params=params, mode=setting.mode if setting else "hold")
+                failure.rule_model = self
+                failures.append(failure)
         return failures
 
     @api.model

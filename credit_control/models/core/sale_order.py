@@ -216,7 +216,8 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _credit_prefetch(self):
-        # load only what the rules read: a full sale.order / res.partner row is ~100 columns
+        # load only what the rules read: a full sale.order / res.partner row is ~100 columns (a full
+        # read first, though the confirmation reads the rows right after, was slower: bench/HISTORY.md)
         self._origin.fetch(ORDER_FIELDS)
         # the invoice address is most often the customer itself: its credit fields come along
         self.partner_invoice_id._origin.fetch(self.env["credit.rule"]._get_partner_fields())

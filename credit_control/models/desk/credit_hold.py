@@ -21,7 +21,7 @@ class CreditHold(models.Model):
         help="The salesperson asked the credit managers to release this hold.",
     )
     release_request_date = fields.Datetime(string="Release Requested On", readonly=True, copy=False)
-    release_requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True, copy=False)
+    release_requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     release_request_note = fields.Text(
         string="Release Justification",
         readonly=True,

@@ -5,11 +5,11 @@ import secrets
 import subprocess
 
 from odoo import api, models, tools
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter, generic
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
-from ...lib.pdf_batch import join_report_bodies, split_page_ranges
+from ...lib.pdf_batch import join_report_bodies, split_page_ranges, text_objects
 
 _logger = logging.getLogger(__name__)
 
@@ -77,7 +77,9 @@ class IrActionsReport(models.Model):
             set_viewport_size=self.env.context.get("set_viewport_size"),
         )
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        ranges = split_page_ranges([page.extract_text() for page in reader.pages], len(res_ids), nonce)
+        ranges = split_page_ranges(self._credit_marker_texts(reader), len(res_ids), nonce)
+        if ranges is None:  # another build may write the page's text otherwise: the whole text
+            ranges = split_page_ranges([page.extract_text() for page in reader.pages], len(res_ids), nonce)
         if ranges is None:
             _logger.warning("credit_control: the batch PDF of %s could not be split, one by one instead", report_ref)
             return {}
@@ -90,3 +92,18 @@ class IrActionsReport(models.Model):
             writer.write(stream)
             pdfs[res_id] = stream.getvalue()
         return pdfs
+
+    @api.model
+    def _credit_marker_texts(self, reader):
+        """The text of each page's text objects only (``lib.pdf_batch.text_objects``), read on a
+        blank page with the page's fonts: the PDF itself is left as it is."""
+        texts = []
+        for page in reader.pages:
+            contents = page.get_contents()
+            stream = generic.DecodedStreamObject()
+            stream.set_data(text_objects(contents.get_data() if contents else b""))
+            blank = type(page).create_blank_page(width=1, height=1)
+            blank[generic.NameObject("/Resources")] = page.get("/Resources", generic.DictionaryObject())
+            blank[generic.NameObject("/Contents")] = stream
+            texts.append(blank.extract_text())
+        return texts

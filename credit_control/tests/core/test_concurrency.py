@@ -96,6 +96,8 @@ class TestConcurrentConfirmation(TransactionCase):
             env2["sale.order"].browse(second_id).read(["state"])
             env1["sale.order"].browse(first_id).action_confirm()
             self.assertEqual(env1["sale.order"].browse(first_id).state, "sale")
+            cr1.execute("SELECT partner_id FROM credit_control_partner_lock WHERE partner_id = %s", [self.partner_id])
+            self.assertEqual(cr1.fetchall(), [(self.partner_id,)], "the customer's lock row, not its res_partner row")
 
             def confirm_second():
                 try:

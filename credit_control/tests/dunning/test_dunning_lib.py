@@ -20,7 +20,7 @@ from ...lib.dunning import (
     salutation_name,
     sms_segments,
 )
-from ...lib.pdf_batch import join_report_bodies, split_page_ranges
+from ...lib.pdf_batch import join_report_bodies, split_page_ranges, text_objects
 
 STANDARD = [-3, 0, 7, 15, 30]
 
@@ -172,3 +172,17 @@ class TestPdfBatchLib(BaseCase):
         )
         self.assertIsNone(split_page_ranges(["CCPDFff00D0E", "CCPDFff00D1E"], 2, "ab12"), "another batch's markers")
         self.assertIsNone(split_page_ranges([], 0, "ab12"))
+
+    def test_text_objects_of_a_page_of_outlines(self):
+        # a page of wkhtmltopdf with the report's web fonts: outlines, and the marker's text object
+        content = (
+            b"q 0.72 0 0 0.72 0 0 cm\n0 0 m\n765.0 0 l\n765.0 690.8 l\nh\nW* n\nf\n"
+            b"BT\n/F7 1 Tf 1 0 0 -1 0 0 Tm\n41.5 0 Td <0001> Tj\nET\nQ\n"
+            b"12.5 BTX m 3 ETC l S\n"  # operands and names that merely contain BT / ET
+            b"BT /F1 9 Tf (total) Tj ET"
+        )
+        self.assertEqual(
+            text_objects(content), b"BT\n/F7 1 Tf 1 0 0 -1 0 0 Tm\n41.5 0 Td <0001> Tj\nET\nBT /F1 9 Tf (total) Tj ET"
+        )
+        self.assertEqual(text_objects(b"0 0 m 1 1 l S"), b"", "a page without text")
+        self.assertEqual(text_objects(None), b"")
