@@ -13,9 +13,11 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
+        if not ("groups_id" in vals or any(key.startswith(GROUP_FIELD_PREFIXES) for key in vals)):
+            return super().write(vals)
+        before = self.env["res.groups"]._credit_user_ids()
         result = super().write(vals)
-        if "groups_id" in vals or any(key.startswith(GROUP_FIELD_PREFIXES) for key in vals):
-            self._credit_set_home_action()
+        self.env["res.groups"]._credit_set_home_action_of_new_members(before)
         return result
 
     def _credit_set_home_action(self):
@@ -33,7 +35,26 @@ class ResGroups(models.Model):
     _inherit = "res.groups"
 
     def write(self, vals):
+        if "users" not in vals:
+            return super().write(vals)
+        before = self._credit_user_ids()
         result = super().write(vals)
-        if "users" in vals:
-            self.sudo().with_context(active_test=False).users._credit_set_home_action()
+        self._credit_set_home_action_of_new_members(before)
         return result
+
+    @api.model
+    def _credit_user_ids(self):
+        """Ids of the users of the credit groups now (the manager's group implies the user's)."""
+        group = self.env.ref("credit_control.group_credit_user", raise_if_not_found=False)
+        return set(group.sudo().with_context(active_test=False).users.ids) if group else set()
+
+    @api.model
+    def _credit_set_home_action_of_new_members(self, before):
+        """The users who have just joined a credit group get the overview as home, once. Users who
+        were credit users already keep theirs (Odoo's own group writes, the settings of other
+        apps), and so does everyone while modules install: existing users are left as they are."""
+        if self.env.context.get("install_module"):
+            return
+        joined = self._credit_user_ids() - before
+        if joined:
+            self.env["res.users"].browse(joined)._credit_set_home_action()

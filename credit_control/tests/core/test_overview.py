@@ -250,3 +250,18 @@ class TestCreditHomeAction(CreditControlCommon):
         third = new_test_user(self.env, login="through_group", groups="base.group_user")
         self.env.ref("credit_control.group_credit_manager").users = [Command.link(third.id)]
         self.assertEqual(third.action_id.id, overview.id)
+
+    def test_other_group_changes_leave_the_home_alone(self):
+        """Odoo's own writes of groups (other apps' data and settings) never give the overview to
+        a user who was a credit user already, nor to anyone while modules install."""
+        clerk = new_test_user(self.env, login="clerk_two", groups="base.group_user,credit_control.group_credit_user")
+        clerk.action_id = False
+        clerk.groups_id = [Command.link(self.env.ref("sales_team.group_sale_salesman").id)]
+        self.assertFalse(clerk.action_id, "a credit user already: left as it is")
+        self.env.ref("sales_team.group_sale_manager").users = [Command.link(clerk.id)]
+        self.assertFalse(clerk.action_id)
+        newcomer = new_test_user(self.env, login="newcomer", groups="base.group_user")
+        credit_users = self.env.ref("credit_control.group_credit_user")
+        newcomer.with_context(install_module="stock").groups_id = [Command.link(credit_users.id)]
+        self.assertIn(credit_users, newcomer.groups_id)
+        self.assertFalse(newcomer.action_id, "module data loading leaves existing users as they are")
