@@ -64,7 +64,6 @@ def confirm_all(env, orders, profile=None, queries=None):
 
 def timed_queries(env, orders):
     """[(mean ms per order, statement)] of the queries of the confirmations, by their text."""
-    cursor = env.cr._obj
     times = {}
     original = env.cr.execute
 
@@ -81,7 +80,6 @@ def timed_queries(env, orders):
         confirm_all(env, orders)
     finally:
         del env.cr.execute
-    del cursor
     return sorted(((total / len(orders), text) for text, total in times.items()), reverse=True)
 
 

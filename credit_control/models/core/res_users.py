@@ -13,7 +13,8 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
-        if not ("groups_id" in vals or any(key.startswith(GROUP_FIELD_PREFIXES) for key in vals)):
+        groups_change = "groups_id" in vals or any(key.startswith(GROUP_FIELD_PREFIXES) for key in vals)
+        if not groups_change or self.env.context.get("install_module"):
             return super().write(vals)
         before = self.env["res.groups"]._credit_user_ids()
         result = super().write(vals)
@@ -35,7 +36,7 @@ class ResGroups(models.Model):
     _inherit = "res.groups"
 
     def write(self, vals):
-        if "users" not in vals:
+        if "users" not in vals or self.env.context.get("install_module"):
             return super().write(vals)
         before = self._credit_user_ids()
         result = super().write(vals)
@@ -52,9 +53,8 @@ class ResGroups(models.Model):
     def _credit_set_home_action_of_new_members(self, before):
         """The users who have just joined a credit group get the overview as home, once. Users who
         were credit users already keep theirs (Odoo's own group writes, the settings of other
-        apps), and so does everyone while modules install: existing users are left as they are."""
-        if self.env.context.get("install_module"):
-            return
+        apps), and so does everyone while modules install (the writes skip it): existing users
+        are left as they are."""
         joined = self._credit_user_ids() - before
         if joined:
             self.env["res.users"].browse(joined)._credit_set_home_action()
