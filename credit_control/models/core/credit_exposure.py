@@ -1,9 +1,16 @@
+import logging
 from collections import defaultdict
+from contextlib import closing
 
-from odoo import api, fields, models
+import psycopg2
+
+from odoo import api, fields, models, sql_db
 from odoo.tools import SQL, create_index
 
 from ...lib.limits import CreditFigures, net_overdue, overdue_cutoff
+from ...lib.planned_sql import function_call, function_definition, function_name, numbered_placeholders
+
+_logger = logging.getLogger(__name__)
 
 # The open receivable of an item is its residual in company currency; an item is open
 # while it is posted and not fully reconciled. These fragments are shared by the figure
@@ -80,9 +87,15 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _flush_figure_models(self):
-        """Write the pending ORM changes the credit queries read (not the whole environment)."""
-        for model_name in FIGURE_MODELS:
-            self.env[model_name].flush_model()
+        """Write the pending ORM changes the credit queries read (not the whole environment).
+
+        Only the models with pending changes are flushed: ``flush_model()`` of a model without
+        any still visits each of its fields (hundreds on these six), on every confirmation."""
+        env = self.env
+        pending = {field.model_name for field, ids in env.transaction.tocompute.items() if ids}
+        pending.update(field.model_name for field in env.cache.get_dirty_fields())
+        for model_name in pending.intersection(FIGURE_MODELS):
+            env[model_name].flush_model()
 
     @api.model
     def _get_figures(self, partners, company, exclude_orders=None, today=None, exclude_moves=None, lock=False):
@@ -141,7 +154,7 @@ class CreditExposure(models.AbstractModel):
         company's whole index for a customer of one item (bench/HISTORY.md)."""
         members = SQL("ARRAY(SELECT id FROM members)")
         locked = SQL("locked AS (%s RETURNING partner_id),", self._lock_partners_sql(partner_ids)) if lock else SQL()
-        self.env.cr.execute(
+        self._execute_planned(
             SQL(
                 """
             WITH %(locked)s members AS MATERIALIZED (
@@ -327,6 +340,30 @@ class CreditExposure(models.AbstractModel):
         return amounts
 
     @api.model
+    def _get_order_paid_amounts(self, orders):
+        """{order id: amount paid by its authorized or done transactions} of the ``orders`` paid
+        online (the others are not in it), in the order's currency as Odoo's ``amount_paid``."""
+        orders = orders.filtered("id")
+        if not orders:
+            return {}
+        self.env["payment.transaction"].flush_model(["state", "amount"])
+        orders.flush_model(["transaction_ids"])
+        self._execute_planned(
+            SQL(
+                """
+            SELECT rel.sale_order_id, SUM(tx.amount)
+              FROM sale_order_transaction_rel rel
+              JOIN payment_transaction tx ON tx.id = rel.transaction_id
+             WHERE rel.sale_order_id = ANY(%s)
+               AND tx.state IN ('authorized', 'done')
+          GROUP BY rel.sale_order_id
+                """,
+                orders.ids,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
     def _get_orders_to_invoice_ids(self, partner, company):
         """Ids of the confirmed orders behind a partner's orders-to-invoice figure."""
         self._flush_figure_models()
@@ -373,6 +410,71 @@ class CreditExposure(models.AbstractModel):
             """,
             partner_ids=partner_ids,
         )
+
+    # ------------------------------------------------------------------
+    # Planned statements
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _execute_planned(self, query, log_exceptions=True):
+        """Execute ``query`` (an ``SQL``) through a PL/pgSQL function made from it, whose plan
+        PostgreSQL keeps for the session (``lib/planned_sql.py``): for the statements of every
+        confirmation, planned anew at each call otherwise. The rows are read as after
+        ``cr.execute``. The first call of a statement in a registry runs it as it is and makes
+        the function; a statement that cannot be made one (or a read-only cursor, or modules
+        being loaded) runs as it is."""
+        cr = self.env.cr
+        registry = self.env.registry
+        functions = registry.__dict__.setdefault("_credit_planned_functions", {})
+        call = functions.get(query.code)
+        if call:
+            cr.execute(call, query.params, log_exceptions)
+            return
+        cr.execute(query, log_exceptions=log_exceptions)
+        if call is None and registry.ready and not cr.readonly:
+            result_oids = [column.type_code for column in cr.description or ()]
+            functions[query.code] = self._create_planned_function(query.code, result_oids) or False
+
+    @api.model
+    def _create_planned_function(self, code, result_oids):
+        """Make the function of the statement ``code`` (committed on a connection of its own, so
+        that every worker finds it) and return the text of its call, or None when it cannot.
+
+        PostgreSQL gives the types: of the parameters through a ``PREPARE`` of the statement, of
+        the result columns from the statement's first run (``result_oids``). Waiting for a lock
+        the current transaction holds would never end: the connection gives up at once instead.
+        """
+        body, param_count = numbered_placeholders(code)
+        try:
+            with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+                cr.execute("SET LOCAL lock_timeout = '100ms'")
+                # the statement's own code, composed by SQL() from literal fragments
+                cr.execute(f"PREPARE credit_control_probe AS {body}")  # pylint: disable=sql-injection
+                cr.execute(
+                    """
+                    SELECT format_type(t.oid, NULL)
+                      FROM pg_prepared_statements s, unnest(s.parameter_types) WITH ORDINALITY AS t (oid, n)
+                     WHERE s.name = 'credit_control_probe'
+                  ORDER BY t.n
+                    """
+                )
+                param_types = [row[0] for row in cr.fetchall()]
+                cr.execute("DEALLOCATE credit_control_probe")
+                cr.execute(
+                    "SELECT format_type(t.oid, NULL) FROM unnest(%s::oid[]) WITH ORDINALITY AS t (oid, n) ORDER BY t.n",
+                    [result_oids],
+                )
+                result_types = [row[0] for row in cr.fetchall()]
+                name = function_name(code, param_types, result_types)
+                cr.execute(function_definition(name, body, param_types, result_types))  # pylint: disable=sql-injection
+                # its own connection, not the request's transaction
+                cr.commit()  # pylint: disable=invalid-commit
+        except (psycopg2.Error, ValueError) as error:
+            _logger.info("Credit statement left unplanned: %s", error)
+            return None
+        if len(param_types) != param_count:
+            return None
+        return function_call(name, param_count)
 
     # ------------------------------------------------------------------
     # Drill-down domains (the same lines as the figures)

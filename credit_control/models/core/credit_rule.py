@@ -152,7 +152,8 @@ class CreditRule(models.AbstractModel):
         facts = {partner.id: {} for partner in partners}
         queries = self._get_fact_queries(partners.ids, company, today) if partners else []
         if queries:
-            self.env.cr.execute(SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries))
+            statement = SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries)
+            self.env["credit.exposure"]._execute_planned(statement)
             for partner_id, values in self.env.cr.fetchall():
                 facts.setdefault(partner_id, {}).update(values)
         return facts

@@ -166,13 +166,8 @@ class SaleOrder(models.Model):
 
     def _credit_orders_to_check(self, states=("draft", "sent")):
         """Quotations of companies checking orders at confirmation, unless fully paid online."""
-        return self.filtered(
-            lambda order: (
-                order.state in states
-                and order.company_id._credit_checks_at("order")
-                and not order._credit_paid_by_transactions()
-            )
-        )
+        orders = self.filtered(lambda order: order.state in states and order.company_id._credit_checks_at("order"))
+        return orders - orders._credit_paid_by_transactions()
 
     def _credit_to_check(self):
         return self._credit_orders_to_check()
@@ -206,9 +201,15 @@ class SaleOrder(models.Model):
         )
 
     def _credit_paid_by_transactions(self):
-        self.ensure_one()
-        return (
-            self.amount_total > 0 and self.currency_id.compare_amounts(self.sudo().amount_paid, self.amount_total) >= 0
+        """The orders fully paid online (authorized or done transactions, as Odoo's ``amount_paid``),
+        in one query: the orders without any transaction, nearly all, read none."""
+        paid = self.env["credit.exposure"]._get_order_paid_amounts(self._origin)
+        return self.filtered(
+            lambda order: (
+                order._origin.id in paid
+                and order.amount_total > 0
+                and order.currency_id.compare_amounts(paid[order._origin.id], order.amount_total) >= 0
+            )
         )
 
     # ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from . import (
     test_overview,
     test_overview_lib,
     test_overview_tour,
+    test_planned_sql,
     test_portal_payment,
     test_security,
     test_tour,
