@@ -86,8 +86,6 @@ class TestPlannedStatements(CreditControlCommon):
         name = call.split('"')[1]
         self.env.cr.execute("SELECT pg_get_function_identity_arguments(%s::regproc)", [name])
         self.assertEqual(self.env.cr.fetchone()[0], "date, integer[], text")
-        self.env.cr.execute("SELECT proconfig FROM pg_proc WHERE oid = %s::regproc", [name])
-        self.assertEqual(self.env.cr.fetchone()[0], ["plan_cache_mode=force_generic_plan"])
 
     def test_statement_that_cannot_be_a_function_runs_as_it_is(self):
         query = SQL("SELECT '$credit_control$' || %s -- %s", "quoted", SQL(self.id()))
