@@ -346,7 +346,7 @@ class CreditExposure(models.AbstractModel):
         orders = orders.filtered("id")
         if not orders:
             return {}
-        self.env["payment.transaction"].flush_model(["state", "amount"])
+        self.env["payment.transaction"].flush_model(["state", "amount", "sale_order_ids"])
         orders.flush_model(["transaction_ids"])
         self._execute_planned(
             SQL(
@@ -465,14 +465,14 @@ class CreditExposure(models.AbstractModel):
                     [result_oids],
                 )
                 result_types = [row[0] for row in cr.fetchall()]
+                if len(param_types) != param_count:
+                    return None
                 name = function_name(code, param_types, result_types)
                 cr.execute(function_definition(name, body, param_types, result_types))  # pylint: disable=sql-injection
                 # its own connection, not the request's transaction
                 cr.commit()  # pylint: disable=invalid-commit
         except (psycopg2.Error, ValueError) as error:
             _logger.info("Credit statement left unplanned: %s", error)
-            return None
-        if len(param_types) != param_count:
             return None
         return function_call(name, param_count)
 

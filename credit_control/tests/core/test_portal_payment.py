@@ -88,6 +88,21 @@ class TestPortalAndPayment(CreditControlCommon, HttpCase):
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.credit_hold_ids)
 
+    def test_paid_online_counts_done_transactions_only(self):
+        paid, pending, partly = (self.create_order(self.customer, 1500.0) for _index in range(3))
+        self._transaction(paid, 1500.0)
+        self._transaction(pending, 1500.0, state="pending")
+        self._transaction(partly, 1000.0)
+        self._transaction(partly, 499.0)
+        orders = paid | pending | partly
+        self.assertEqual(orders._credit_paid_by_transactions(), paid)
+        self.assertEqual(orders._credit_to_check(), pending | partly, "pending or 1,499 of 1,500: checked")
+        orders.action_confirm()
+        self.assertEqual(paid.state, "sale")
+        self.assertFalse(paid.credit_hold_ids)
+        self.assertEqual((pending | partly).mapped("state"), ["draft", "draft"])
+        self.assertEqual((pending | partly).credit_hold_ids.mapped("state"), ["pending", "pending"])
+
     def test_prepaid_order_over_limit_is_held_not_reported_confirmed(self):
         order = self.create_order(self.customer, 1500.0)
         order.write({"require_payment": True, "prepayment_percent": 0.5})
