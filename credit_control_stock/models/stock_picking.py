@@ -86,10 +86,10 @@ class StockPicking(models.Model):
     def _credit_get_figure_exclusions(self):
         return {"exclude_orders": self.sale_id}
 
-    def _credit_get_passed(self, amounts):
+    def _credit_get_passed(self, amounts, facts=None):
         """Released deliveries, and deliveries of orders checked within the grace days for at
         least what they have left to invoice."""
-        passed = super()._credit_get_passed(amounts)
+        passed = super()._credit_get_passed(amounts, facts)
         for company, pickings in self.grouped("company_id").items():
             if not company.credit_delivery_grace_days:
                 continue

@@ -15,6 +15,7 @@ class ResCompany(models.Model):
         default="due_date",
         required=True,
         help="Days of an open item are counted from its due date, or from its invoice date.",
+        prefetch="credit_control",
     )
     credit_aging_boundaries = fields.Char(
         string="Aging Buckets",
@@ -22,6 +23,7 @@ class ResCompany(models.Model):
         required=True,
         help="Upper bounds of the overdue buckets in days, increasing: 30,60,90,120 gives "
         "Not due, 1-30, 31-60, 61-90, 91-120 and Over 120.",
+        prefetch="credit_control",
     )
 
     @api.constrains("credit_aging_boundaries")

@@ -13,7 +13,11 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     credit_aging_html = fields.Html(
-        string="Aging", compute="_compute_credit_aging", sanitize=False, groups=CREDIT_READ_GROUPS
+        string="Aging",
+        compute="_compute_credit_aging",
+        sanitize=False,
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_dso = fields.Float(
         string="DSO (days)",
@@ -21,11 +25,13 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         help="Days sales outstanding by the countback method: the days of the most recent 30-day periods whose "
         "credit sales the open receivables use up.",
+        prefetch="credit_control",
     )
     credit_dso_known = fields.Boolean(
         compute="_compute_credit_aging",
         groups=CREDIT_READ_GROUPS,
         help="False when the open receivables exceed a year of credit sales: the DSO is undefined then.",
+        prefetch="credit_control",
     )
 
     @api.depends_context("company")

@@ -9,4 +9,5 @@ class ResCompany(models.Model):
         string="Dunning SMS Gateway",
         check_company=True,
         help="Aliyun SMS or Tencent Cloud SMS for the dunning SMS; empty: Odoo's IAP SMS.",
+        prefetch="credit_control",
     )

@@ -84,22 +84,14 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
 
     def _credit_to_check(self):
-        """Draft customer invoices (never refunds) of companies checking invoices, unless paid online."""
+        """Draft customer invoices (never refunds) of companies checking invoices (those fully paid
+        online pass: ``_credit_get_passed``)."""
         return self.filtered(
             lambda move: (
                 move.move_type == "out_invoice"
                 and move.state == "draft"
                 and move.company_id._credit_checks_at("invoice")
-                and not move._credit_paid_by_transactions()
             )
-        )
-
-    def _credit_paid_by_transactions(self):
-        self.ensure_one()
-        done = self.sudo().transaction_ids.filtered(lambda tx: tx.state == "done")
-        return (
-            self.amount_total > 0
-            and self.currency_id.compare_amounts(sum(done.mapped("amount")), self.amount_total) >= 0
         )
 
     def _credit_prefetch(self):
@@ -116,10 +108,22 @@ class AccountMove(models.Model):
     def _credit_get_figure_exclusions(self):
         return {"exclude_moves": self}
 
-    def _credit_get_passed(self, amounts):
-        """Released invoices, invoices of orders released for at least their amount, and
-        invoices of orders checked within the company's grace days for at least their amount."""
-        passed = super()._credit_get_passed(amounts)
+    def _credit_get_document_queries(self):
+        """What the invoices' done transactions paid."""
+        moves = self._origin.filtered("id")
+        if not moves:
+            return []
+        return [
+            self.env["credit.exposure"]._paid_online_sql(
+                moves, "account_invoice_transaction_rel", "invoice_id", ("done",)
+            )
+        ]
+
+    def _credit_get_passed(self, amounts, facts=None):
+        """Released invoices, invoices fully paid online, invoices of orders released for at least
+        their amount, and invoices of orders checked within the company's grace days for at least
+        their amount."""
+        passed = super()._credit_get_passed(amounts, facts) | set(self._credit_paid_online(facts or {}))
         orders_of = {move: move.invoice_line_ids.sale_line_ids.order_id for move in self}
         orders = self.env["sale.order"].concat(*orders_of.values())
         if not orders:

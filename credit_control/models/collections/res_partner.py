@@ -16,15 +16,20 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         domain="[('share', '=', False)]",
         help="Who collects this customer's overdue items in this company; empty: the collection rules decide.",
+        prefetch="credit_control",
     )
     credit_statement_opt_out = fields.Boolean(
         string="No Monthly Statement",
         company_dependent=True,
         groups=CREDIT_READ_GROUPS,
         help="Leave this customer out of the monthly statement run.",
+        prefetch="credit_control",
     )
     credit_collection_task_count = fields.Integer(
-        string="Worklist Tasks", compute="_compute_credit_collection_task_count", groups=CREDIT_READ_GROUPS
+        string="Worklist Tasks",
+        compute="_compute_credit_collection_task_count",
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
 
     @api.depends_context("company")

@@ -91,10 +91,29 @@ class CreditDocumentMixin(models.AbstractModel):
         figures (the engine adds each with its own amount, so it counts once)."""
         return {}
 
-    def _credit_get_passed(self, amounts):
+    def _credit_get_document_queries(self):
+        """[SQL] selecting (document id, jsonb {fact: value}) for documents of ``self``: what the
+        documents themselves bring to their check (what was paid online), read by the check's
+        figure statement, without a round trip of their own."""
+        return []
+
+    def _credit_get_passed(self, amounts, facts=None):
         """The documents let through without a check: released by a credit manager for at
-        least ``amounts``, or checked at an earlier checkpoint within the company's grace days."""
+        least ``amounts``, or checked at an earlier checkpoint within the company's grace days.
+        ``facts``: {document id: {fact: value}} of ``_credit_get_document_queries``."""
         return self.env["credit.rule"]._get_released_documents(self, amounts)
+
+    def _credit_paid_online(self, facts):
+        """The documents of ``self`` whose transactions paid their whole total, from the
+        ``paid_online`` fact of their ``facts`` (``_credit_get_passed``)."""
+        paid = {document_id: values["paid_online"] for document_id, values in facts.items() if "paid_online" in values}
+        return self.filtered(
+            lambda document: (
+                document._origin.id in paid
+                and document.amount_total > 0
+                and document.currency_id.compare_amounts(paid[document._origin.id], document.amount_total) >= 0
+            )
+        )
 
     def _credit_get_payment_days(self):
         """{document: days of its payment terms}, for the payment terms rule (None: unknown)."""

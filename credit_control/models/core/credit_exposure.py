@@ -108,6 +108,20 @@ class CreditExposure(models.AbstractModel):
         with their own amount. ``lock``: the partners are locked (``_lock_partners_sql``) by the same
         statement, one round trip less on every confirmation.
         """
+        return self._get_figures_and_facts(partners, company, exclude_orders, today, exclude_moves, lock)[0]
+
+    @api.model
+    def _get_figures_and_facts(
+        self, partners, company, exclude_orders=None, today=None, exclude_moves=None, lock=False, extra_queries=None
+    ):
+        """``_get_figures``, and the rows of ``extra_queries`` read by the same statement: a
+        check's figures and facts in one round trip, for a set of ``partners`` (not None).
+
+        ``extra_queries``: {kind: [SQL] selecting (id, jsonb)}, such as the facts of the rules
+        (``credit.rule._get_fact_queries``) and of the documents checked. Returns (figures,
+        {kind: [(id, jsonb value)]})."""
+        extra_rows = {kind: [] for kind in extra_queries or ()}
+        extra_queries = {kind: queries for kind, queries in (extra_queries or {}).items() if queries}
         self._flush_figure_models()
         today = today or fields.Date.context_today(self)
         cutoff = overdue_cutoff(today, company.credit_overdue_tolerance_days)
@@ -120,12 +134,15 @@ class CreditExposure(models.AbstractModel):
             partner_ids = sorted(set(partners.commercial_partner_id.ids))
             figures = {partner_id: CreditFigures() for partner_id in partner_ids}
             if not partner_ids:
-                return figures
+                return figures, extra_rows
             rows = self._query_figures(
-                partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock=lock
+                partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock, extra_queries
             )
         oldest_dates = {}
-        for kind, commercial_id, amount, overdue, overdue_beyond, oldest in rows:
+        for kind, commercial_id, amount, overdue, overdue_beyond, oldest, values in rows:
+            if kind in extra_rows:
+                extra_rows[kind].append((commercial_id, values))
+                continue
             figure = figures[commercial_id]
             if kind == "receivable":
                 figure.receivable += amount or 0.0
@@ -142,35 +159,52 @@ class CreditExposure(models.AbstractModel):
             figure.overdue = net_overdue(figure.overdue, figure.receivable)
             figure.overdue_beyond_tolerance = net_overdue(figure.overdue_beyond_tolerance, figure.receivable)
             figure.oldest_overdue_date = min(oldest_dates[partner_id]) if figure.overdue else None
-        return dict(figures)
+        return dict(figures), extra_rows
 
-    def _query_figures(self, partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock=False):
+    def _query_figures(
+        self, partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock=False, extra_queries=None
+    ):
         """[(kind, commercial partner id, amount, overdue, overdue beyond tolerance, oldest due
-        date)] of the ``partner_ids``: the receivables, draft invoices and orders to invoice in
-        one statement (one round trip on every confirmation). The members (the commercial
+        date, jsonb value)] of the ``partner_ids``: the receivables, draft invoices, orders to
+        invoice and the rows of the ``extra_queries`` ({kind: [SQL]}, their id second and their
+        value last) in one statement (one round trip on every confirmation). The members (the commercial
         partners and their contacts) are a CTE; the items of each member are read by a
         lateral sub-query on Odoo's partial index of unreconciled items (account, partner):
         with the member ids as an array, PostgreSQL could not estimate them and crossed the
         company's whole index for a customer of one item (bench/HISTORY.md)."""
         members = SQL("ARRAY(SELECT id FROM members)")
         locked = SQL("locked AS (%s RETURNING partner_id),", self._lock_partners_sql(partner_ids)) if lock else SQL()
+        extra = SQL("").join(
+            SQL(
+                """
+         UNION ALL
+            SELECT %s, e.id, NULL, NULL, NULL, NULL, e.value
+              FROM (%s) AS e (id, value)
+                """,
+                kind,
+                SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries),
+            )
+            for kind, queries in (extra_queries or {}).items()
+        )
         self._execute_planned(
             SQL(
                 """
             WITH %(locked)s members AS MATERIALIZED (
                 SELECT id, commercial_partner_id FROM res_partner WHERE commercial_partner_id = ANY(%(partner_ids)s)
             )
-            SELECT 'receivable', m.commercial_partner_id, r.amount, r.overdue, r.overdue_beyond, r.oldest
+            SELECT 'receivable', m.commercial_partner_id, r.amount, r.overdue, r.overdue_beyond, r.oldest, NULL::jsonb
               FROM members m
         CROSS JOIN LATERAL (%(receivables)s) AS r (partner_id, amount, overdue, overdue_beyond, oldest)
          UNION ALL
-            SELECT 'draft', d.partner_id, d.amount, NULL, NULL, NULL
+            SELECT 'draft', d.partner_id, d.amount, NULL, NULL, NULL, NULL
               FROM (%(drafts)s) AS d (partner_id, amount)
          UNION ALL
-            SELECT 'orders', m.commercial_partner_id, o.amount, NULL, NULL, NULL
+            SELECT 'orders', m.commercial_partner_id, o.amount, NULL, NULL, NULL, NULL
               FROM (%(orders)s) AS o (partner_id, amount)
               JOIN members m ON m.id = o.partner_id
+            %(extra)s
                 """,
+                extra=extra,
                 locked=locked,
                 partner_ids=partner_ids,
                 receivables=self._receivables_sql(SQL("aml.partner_id = m.id"), company, today, cutoff),
@@ -189,17 +223,17 @@ class CreditExposure(models.AbstractModel):
         """The rows of ``_query_figures`` for every customer of the company (no id list)."""
         commercial_of = self._member_partner_ids(None)
         rows = [
-            ("receivable", commercial_of[member_id], amount, overdue, overdue_beyond, oldest)
+            ("receivable", commercial_of[member_id], amount, overdue, overdue_beyond, oldest, None)
             for member_id, amount, overdue, overdue_beyond, oldest in self._query_receivables(
                 None, company, today, cutoff
             )
         ]
         rows += [
-            ("draft", partner_id, amount, None, None, None)
+            ("draft", partner_id, amount, None, None, None, None)
             for partner_id, amount in self._query_draft_invoices(None, company, exclude_move_ids)
         ]
         rows += [
-            ("orders", commercial_of[member_id], amount, None, None, None)
+            ("orders", commercial_of[member_id], amount, None, None, None, None)
             for member_id, amount in self._query_orders_to_invoice(None, company, exclude_order_ids)
         ]
         return rows
@@ -340,28 +374,27 @@ class CreditExposure(models.AbstractModel):
         return amounts
 
     @api.model
-    def _get_order_paid_amounts(self, orders):
-        """{order id: amount paid by its authorized or done transactions} of the ``orders`` paid
-        online (the others are not in it), in the order's currency as Odoo's ``amount_paid``."""
-        orders = orders.filtered("id")
-        if not orders:
-            return {}
-        self.env["payment.transaction"].flush_model(["state", "amount", "sale_order_ids"])
-        orders.flush_model(["transaction_ids"])
-        self._execute_planned(
-            SQL(
-                """
-            SELECT rel.sale_order_id, SUM(tx.amount)
-              FROM sale_order_transaction_rel rel
+    def _paid_online_sql(self, documents, relation, column, states):
+        """Rows (document id, {"paid_online": amount}) of the ``documents`` (orders or invoices)
+        whose transactions in ``states`` paid something, through their many2many ``relation``
+        (``column``: its document column), in the document's currency: a document fact
+        (``credit.document.mixin._credit_get_document_queries``)."""
+        self.env["payment.transaction"].flush_model(["state", "amount"])
+        documents.flush_model(["transaction_ids"])
+        return SQL(
+            """
+            SELECT rel.%(column)s, jsonb_build_object('paid_online', SUM(tx.amount))
+              FROM %(relation)s rel
               JOIN payment_transaction tx ON tx.id = rel.transaction_id
-             WHERE rel.sale_order_id = ANY(%s)
-               AND tx.state IN ('authorized', 'done')
-          GROUP BY rel.sale_order_id
-                """,
-                orders.ids,
-            )
+             WHERE rel.%(column)s = ANY(%(ids)s)
+               AND tx.state = ANY(%(states)s)
+          GROUP BY rel.%(column)s
+            """,
+            column=SQL.identifier(column),
+            relation=SQL.identifier(relation),
+            ids=documents.ids,
+            states=list(states),
         )
-        return dict(self.env.cr.fetchall())
 
     @api.model
     def _get_orders_to_invoice_ids(self, partner, company):

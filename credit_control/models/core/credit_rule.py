@@ -137,25 +137,30 @@ class CreditRule(models.AbstractModel):
 
     @api.model
     def _get_company_fields(self):
-        """Company settings the rules read."""
+        """Company settings the rules read, kept in the registry's cache with the company's other
+        credit settings (``res.company._credit_prefetch_settings``)."""
         return list(COMPANY_FIELDS)
 
     @api.model
-    def _get_facts(self, partners, company, today):
+    def _get_facts(self, partners, company, today, rows=None):
         """{commercial partner id: {fact: value}} for the rules of the features.
 
         Called once per company for all the customers of the call. The features give their
         queries through ``_get_fact_queries``: all of them run as one statement (one round trip
-        on every confirmation, whatever the number of features). A feature may still extend
-        this method with ``super()`` and one query for all ``partners``, never one per order.
+        on every confirmation, whatever the number of features), or as a part of the check's
+        figure statement, which gives their ``rows``. A feature may still extend this method
+        with ``super()`` and one query for all ``partners``, never one per order.
         """
         facts = {partner.id: {} for partner in partners}
-        queries = self._get_fact_queries(partners.ids, company, today) if partners else []
-        if queries:
-            statement = SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries)
-            self.env["credit.exposure"]._execute_planned(statement)
-            for partner_id, values in self.env.cr.fetchall():
-                facts.setdefault(partner_id, {}).update(values)
+        if rows is None:
+            queries = self._get_fact_queries(partners.ids, company, today) if partners else []
+            rows = []
+            if queries:
+                statement = SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries)
+                self.env["credit.exposure"]._execute_planned(statement)
+                rows = self.env.cr.fetchall()
+        for partner_id, values in rows:
+            facts.setdefault(partner_id, {}).update(values)
         return facts
 
     @api.model
@@ -258,17 +263,28 @@ class CreditRule(models.AbstractModel):
         sudo_documents._credit_prefetch()
         for company, company_documents in sudo_documents.grouped("company_id").items():
             company_documents = company_documents.with_company(company)
-            company.fetch(self._get_company_fields())
+            company._credit_prefetch_settings()
             partner_of = company_documents._credit_get_partners()
             partners = self.env["res.partner"].sudo().browse({partner.id for partner in partner_of.values()})
             partners.fetch(self._get_partner_fields())
-            figures = exposure_service.with_company(company)._get_figures(
-                partners, company, today=today, lock=lock, **company_documents._credit_get_figure_exclusions()
+            figures, rows = exposure_service.with_company(company)._get_figures_and_facts(
+                partners,
+                company,
+                today=today,
+                lock=lock,
+                extra_queries={
+                    "facts": self._get_fact_queries(partners.ids, company, today) if partners else [],
+                    "document": company_documents._credit_get_document_queries(),
+                },
+                **company_documents._credit_get_figure_exclusions(),
             )
-            facts = self._get_facts(partners, company, today)
+            facts = self._get_facts(partners, company, today, rows=rows["facts"])
+            document_facts = defaultdict(dict)
+            for document_id, values in rows["document"]:
+                document_facts[document_id].update(values)
             settings = self._get_rule_settings(company)
             amounts = company_documents._credit_get_amounts()
-            passed = company_documents._credit_get_passed(amounts)
+            passed = company_documents._credit_get_passed(amounts, document_facts)
             payment_days = company_documents._credit_get_payment_days()
             pending = defaultdict(float)
             for document in company_documents.sorted("id"):

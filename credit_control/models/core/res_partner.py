@@ -27,6 +27,7 @@ class ResPartner(models.Model):
         tracking=True,
         groups=CREDIT_READ_GROUPS,
         help="Added to the credit limit up to and including the expiry date.",
+        prefetch="credit_control",
     )
     credit_limit_temp_expiry = fields.Date(
         string="Increase Expires On",
@@ -34,51 +35,62 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_hold = fields.Boolean(
         copy=False,
         tracking=True,
         groups=CREDIT_READ_GROUPS,
         help="Hold every order of this customer at confirmation until a credit manager releases it.",
+        prefetch="credit_control",
     )
-    credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS)
+    credit_hold_reason = fields.Char(
+        string="Hold Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS, prefetch="credit_control"
+    )
     credit_blacklisted = fields.Boolean(
         string="Blacklisted",
         copy=False,
         tracking=True,
         groups=CREDIT_READ_GROUPS,
         help="Never sell on credit to this customer: every order is held at confirmation.",
+        prefetch="credit_control",
     )
     credit_blacklist_reason = fields.Char(
-        string="Blacklist Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS
+        string="Blacklist Reason", copy=False, tracking=True, groups=CREDIT_READ_GROUPS, prefetch="credit_control"
     )
 
     # Figures of the commercial entity in the current company (batch SQL, not stored).
-    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_currency_id")
+    credit_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_credit_currency_id", prefetch="credit_control"
+    )
     credit_limit_effective = fields.Monetary(
         string="Limit in Force",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
         help="Credit limit plus any unexpired temporary increase.",
+        prefetch="credit_control",
     )
     credit_receivable = fields.Monetary(
         string="Open Receivables",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_draft_invoices = fields.Monetary(
         string="Draft Invoices",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_orders_to_invoice = fields.Monetary(
         string="Orders to Invoice",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_exposure = fields.Monetary(
         string="Exposure",
@@ -86,6 +98,7 @@ class ResPartner(models.Model):
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
         help="Open receivables + draft invoices net of refunds + confirmed orders not invoiced yet.",
+        prefetch="credit_control",
     )
     credit_available = fields.Monetary(
         string="Available Credit",
@@ -94,34 +107,43 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         help="Limit in force minus exposure; 0 when the customer may buy nothing on credit (blacklisted, on hold, "
         "prepayment only…).",
+        prefetch="credit_control",
     )
     credit_unlimited = fields.Boolean(
         string="Unlimited Credit",
         compute="_compute_credit_figures",
         groups=CREDIT_READ_GROUPS,
         help="No limit of its own, and the company lets such customers buy on credit without limit.",
+        prefetch="credit_control",
     )
     credit_blocked = fields.Boolean(
         string="No Credit",
         compute="_compute_credit_figures",
         groups=CREDIT_READ_GROUPS,
         help="The customer may buy nothing on credit whatever its limit (blacklisted, on hold, prepayment only…).",
+        prefetch="credit_control",
     )
     credit_overdue = fields.Monetary(
         string="Overdue",
         compute="_compute_credit_figures",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_overdue_days = fields.Integer(
         string="Days Past Due",
         compute="_compute_credit_figures",
         groups=CREDIT_READ_GROUPS,
         help="Days since the due date of the oldest overdue item.",
+        prefetch="credit_control",
     )
-    credit_hold_count = fields.Integer(compute="_compute_credit_hold_count", groups=CREDIT_READ_GROUPS)
+    credit_hold_count = fields.Integer(
+        compute="_compute_credit_hold_count", groups=CREDIT_READ_GROUPS, prefetch="credit_control"
+    )
     credit_is_manager = fields.Boolean(
-        compute="_compute_credit_is_manager", help="Whether the current user may change credit settings."
+        compute="_compute_credit_is_manager",
+        help="Whether the current user may change credit settings.",
+        prefetch="credit_control",
     )
 
     @api.depends_context("uid")

@@ -165,9 +165,9 @@ class SaleOrder(models.Model):
         return formatLang(self.env, amount, currency_obj=currency or self.currency_id)
 
     def _credit_orders_to_check(self, states=("draft", "sent")):
-        """Quotations of companies checking orders at confirmation, unless fully paid online."""
-        orders = self.filtered(lambda order: order.state in states and order.company_id._credit_checks_at("order"))
-        return orders - orders._credit_paid_by_transactions()
+        """Quotations of companies checking orders at confirmation (those fully paid online pass:
+        ``_credit_get_passed``)."""
+        return self.filtered(lambda order: order.state in states and order.company_id._credit_checks_at("order"))
 
     def _credit_to_check(self):
         return self._credit_orders_to_check()
@@ -200,18 +200,6 @@ class SaleOrder(models.Model):
             reasons=reasons,
         )
 
-    def _credit_paid_by_transactions(self):
-        """The orders fully paid online (authorized or done transactions, as Odoo's ``amount_paid``),
-        in one query: the orders without any transaction, nearly all, read none."""
-        paid = self.env["credit.exposure"]._get_order_paid_amounts(self._origin)
-        return self.filtered(
-            lambda order: (
-                order._origin.id in paid
-                and order.amount_total > 0
-                and order.currency_id.compare_amounts(paid[order._origin.id], order.amount_total) >= 0
-            )
-        )
-
     # ------------------------------------------------------------------
     # credit.document.mixin
     # ------------------------------------------------------------------
@@ -231,6 +219,23 @@ class SaleOrder(models.Model):
 
     def _credit_get_figure_exclusions(self):
         return {"exclude_orders": self._origin.filtered("id")}
+
+    def _credit_get_document_queries(self):
+        """What the orders' authorized or done transactions paid, as Odoo's ``amount_paid``: the
+        orders without any transaction, nearly all, have no row."""
+        orders = self._origin.filtered("id")
+        if not orders:
+            return []
+        return [
+            self.env["credit.exposure"]._paid_online_sql(
+                orders, "sale_order_transaction_rel", "sale_order_id", ("authorized", "done")
+            )
+        ]
+
+    def _credit_get_passed(self, amounts, facts=None):
+        """Released orders, and orders fully paid online."""
+        passed = super()._credit_get_passed(amounts, facts)
+        return passed | set(self._credit_paid_online(facts or {}))
 
     def _credit_get_payment_days(self):
         return self.env["credit.rule"]._get_payment_term_days({order: order.payment_term_id for order in self})

@@ -17,8 +17,8 @@ class CreditRule(models.AbstractModel):
         return rules
 
     @api.model
-    def _get_facts(self, partners, company, today):
-        facts = super()._get_facts(partners, company, today)
+    def _get_facts(self, partners, company, today, rows=None):
+        facts = super()._get_facts(partners, company, today, rows=rows)
         for partner_id, group_facts in self.env["credit.group"]._get_member_facts(partners, company, today).items():
             facts.setdefault(partner_id, {}).update(group_facts)
         return facts

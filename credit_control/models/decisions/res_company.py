@@ -13,28 +13,40 @@ class ResCompany(models.Model):
         string="Limits Change Only Through Approved Requests",
         help="Nobody, credit managers included, edits a credit limit, temporary increase or validity date "
         "directly: they change when a credit request is approved.",
+        prefetch="credit_control",
     )
     credit_release_authority = fields.Monetary(
         string="Release Authority",
         currency_field="currency_id",
         help="A credit manager releases holds whose excess over the limit is up to this amount; above it, the "
         "release goes through the approval tiers. 0: no amount limit.",
+        prefetch="credit_control",
     )
     credit_release_director_grades = fields.Char(
         string="Grades Released Through Tiers",
         default="D",
         help="Comma-separated grades whose holds are released only through the approval tiers.",
+        prefetch="credit_control",
     )
 
     credit_review_enabled = fields.Boolean(
         string="Periodic Credit Reviews",
         default=True,
         help="A daily job creates a review request for every customer with credit whose review date has come.",
+        prefetch="credit_control",
     )
-    credit_review_months_a = fields.Integer(string="Review Grade A (Months)", default=DEFAULT_REVIEW_MONTHS["A"])
-    credit_review_months_b = fields.Integer(string="Review Grade B (Months)", default=DEFAULT_REVIEW_MONTHS["B"])
-    credit_review_months_c = fields.Integer(string="Review Grade C (Months)", default=DEFAULT_REVIEW_MONTHS["C"])
-    credit_review_months_d = fields.Integer(string="Review Grade D (Months)", default=DEFAULT_REVIEW_MONTHS["D"])
+    credit_review_months_a = fields.Integer(
+        string="Review Grade A (Months)", default=DEFAULT_REVIEW_MONTHS["A"], prefetch="credit_control"
+    )
+    credit_review_months_b = fields.Integer(
+        string="Review Grade B (Months)", default=DEFAULT_REVIEW_MONTHS["B"], prefetch="credit_control"
+    )
+    credit_review_months_c = fields.Integer(
+        string="Review Grade C (Months)", default=DEFAULT_REVIEW_MONTHS["C"], prefetch="credit_control"
+    )
+    credit_review_months_d = fields.Integer(
+        string="Review Grade D (Months)", default=DEFAULT_REVIEW_MONTHS["D"], prefetch="credit_control"
+    )
     credit_limit_expiry_policy = fields.Selection(
         [(EXPIRY_ZERO, "No credit"), (EXPIRY_SUGGESTED, "The suggested limit")],
         string="After a Limit's Validity Date",
@@ -42,6 +54,7 @@ class ResCompany(models.Model):
         required=True,
         help="The limit in force once a customer's limit is past its validity date, until a new decision: zero, "
         "or the scorecard's suggested limit (never more than the limit itself).",
+        prefetch="credit_control",
     )
 
     credit_insurance_mode = fields.Selection(
@@ -52,11 +65,13 @@ class ResCompany(models.Model):
         help="Cap: the limit in force of an insured customer is at most its insured limit plus the uninsured "
         "tolerance (a cancelled cover leaves the tolerance only). Warn: the limit stays, the Credit tab shows the "
         "exposure above the insured limit.",
+        prefetch="credit_control",
     )
     credit_insurance_tolerance = fields.Monetary(
         string="Uninsured Tolerance",
         currency_field="currency_id",
         help="What an insured customer may owe above its insured limit when the limit is capped.",
+        prefetch="credit_control",
     )
 
     @api.constrains("credit_release_authority")

@@ -17,6 +17,7 @@ class ResPartner(models.Model):
     credit_request_count = fields.Integer(
         compute="_compute_credit_request_count",
         groups="credit_control.group_credit_user,sales_team.group_sale_salesman",
+        prefetch="credit_control",
     )
     credit_review_date = fields.Date(
         string="Next Credit Review",
@@ -26,6 +27,7 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         help="When the daily job asks the credit managers to review this customer's credit; set from the grade when "
         "a limit is decided, brought forward by a grade drop, a registry alert or a broken promise.",
+        prefetch="credit_control",
     )
     credit_limit_valid_until = fields.Date(
         string="Limit Valid Until",
@@ -35,6 +37,7 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         help="After this date the limit in force is what the company decided (no credit, or the suggested limit), "
         "and holds say the credit limit expired; credit managers are reminded 30 days before.",
+        prefetch="credit_control",
     )
     credit_insurance_state = fields.Selection(
         [("requested", "Requested"), ("granted", "Granted"), ("reduced", "Reduced"), ("cancelled", "Cancelled")],
@@ -44,6 +47,7 @@ class ResPartner(models.Model):
         copy=False,
         groups=CREDIT_READ_GROUPS,
         help="The status of the customer's current credit insurance cover in this company.",
+        prefetch="credit_control",
     )
     credit_insured_limit = fields.Float(
         string="Insured Limit",
@@ -51,18 +55,23 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_uninsured_exposure = fields.Monetary(
         string="Exposure Above Insured Limit",
         compute="_compute_credit_uninsured_exposure",
         currency_field="credit_currency_id",
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_insurance_count = fields.Integer(
-        compute="_compute_credit_insurance_count", groups="credit_control.group_credit_user"
+        compute="_compute_credit_insurance_count", groups="credit_control.group_credit_user", prefetch="credit_control"
     )
     credit_limit_expired = fields.Boolean(
-        string="Limit Expired", compute="_compute_credit_limit_expired", groups=CREDIT_READ_GROUPS
+        string="Limit Expired",
+        compute="_compute_credit_limit_expired",
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
 
     @api.depends_context("company")

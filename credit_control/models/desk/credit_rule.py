@@ -20,7 +20,7 @@ class CreditRule(models.AbstractModel):
         today = fields.Date.context_today(self)
         partners = partners.sudo().with_company(company)
         company = company.sudo()
-        company.fetch(self._get_company_fields())
+        company._credit_prefetch_settings()
         partners.fetch(self._get_partner_fields())
         figures = self.env["credit.exposure"].sudo().with_company(company)._get_figures(partners, company, today=today)
         facts = self._get_facts(partners, company, today)

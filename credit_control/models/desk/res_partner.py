@@ -20,12 +20,14 @@ class ResPartner(models.Model):
         compute_sudo=True,
         help="Whether an order of this customer would pass the credit rules now (empty where the company "
         "checks no order).",
+        prefetch="credit_control",
     )
     credit_signal_reasons = fields.Text(
         string="Why",
         compute="_compute_credit_signal",
         compute_sudo=True,
         help="The reasons a new order would be held or warned about, as a credit hold would say them.",
+        prefetch="credit_control",
     )
 
     @api.depends_context("company", "lang")

@@ -16,10 +16,20 @@ class AccountMove(models.Model):
         help="The customer disputes this invoice: it is left out of dunning until this is cleared.",
     )
     credit_promise_ids = fields.One2many(
-        "credit.promise", "move_id", string="Promises to Pay", readonly=True, groups=DUNNING_GROUPS
+        "credit.promise",
+        "move_id",
+        string="Promises to Pay",
+        readonly=True,
+        groups=DUNNING_GROUPS,
+        prefetch="credit_control",
     )
     credit_dunning_line_ids = fields.One2many(
-        "credit.dunning.line", "move_id", string="Dunning History", readonly=True, groups=DUNNING_GROUPS
+        "credit.dunning.line",
+        "move_id",
+        string="Dunning History",
+        readonly=True,
+        groups=DUNNING_GROUPS,
+        prefetch="credit_control",
     )
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
@@ -27,6 +37,7 @@ class AccountMove(models.Model):
         compute="_compute_credit_dunning_level_id",
         groups=DUNNING_GROUPS,
         help="Highest dunning level sent for this invoice.",
+        prefetch="credit_control",
     )
 
     # ------------------------------------------------------------------

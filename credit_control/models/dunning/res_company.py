@@ -12,6 +12,7 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         check_company=True,
         help="The policy of every customer of the company that has no policy of its own.",
+        prefetch="credit_control",
     )
 
     @api.model_create_multi

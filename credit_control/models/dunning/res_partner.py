@@ -17,6 +17,7 @@ class ResPartner(models.Model):
         groups=CREDIT_READ_GROUPS,
         domain="[('company_id', 'in', allowed_company_ids)]",
         help="How this customer is reminded of overdue items; empty: the company's default policy.",
+        prefetch="credit_control",
     )
     credit_dunning_dispute = fields.Boolean(
         string="Dunning Paused (Dispute)",
@@ -24,6 +25,7 @@ class ResPartner(models.Model):
         tracking=True,
         groups=CREDIT_READ_GROUPS,
         help="The customer disputes its items: no dunning until this is cleared.",
+        prefetch="credit_control",
     )
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
@@ -31,6 +33,7 @@ class ResPartner(models.Model):
         compute="_compute_credit_dunning_level",
         groups=CREDIT_READ_GROUPS,
         help="Highest dunning level sent for items still unpaid.",
+        prefetch="credit_control",
     )
     credit_dunning_level_rank = fields.Integer(
         string="Dunning Level Rank",
@@ -38,6 +41,7 @@ class ResPartner(models.Model):
         search="_search_credit_dunning_level_rank",
         groups=CREDIT_READ_GROUPS,
         help="Position of the current dunning level in its policy (1 = first level, 0 = none).",
+        prefetch="credit_control",
     )
     credit_dunning_hold_level_id = fields.Many2one(
         "credit.dunning.level",
@@ -45,12 +49,19 @@ class ResPartner(models.Model):
         compute="_compute_credit_dunning_level",
         groups=CREDIT_READ_GROUPS,
         help="The dunning level that puts this customer's orders on credit hold.",
+        prefetch="credit_control",
     )
     credit_dunning_count = fields.Integer(
-        string="Dunning Communications", compute="_compute_credit_dunning_count", groups=CREDIT_READ_GROUPS
+        string="Dunning Communications",
+        compute="_compute_credit_dunning_count",
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_promise_count = fields.Integer(
-        string="Promises to Pay", compute="_compute_credit_promise_count", groups=CREDIT_READ_GROUPS
+        string="Promises to Pay",
+        compute="_compute_credit_promise_count",
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
 
     # ------------------------------------------------------------------

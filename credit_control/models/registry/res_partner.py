@@ -15,7 +15,10 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     credit_registry_lei = fields.Char(
-        string="LEI", copy=False, help="Legal Entity Identifier (20 characters), checked against GLEIF."
+        string="LEI",
+        copy=False,
+        help="Legal Entity Identifier (20 characters), checked against GLEIF.",
+        prefetch="credit_control",
     )
     credit_registry_uscc = fields.Char(
         string="Unified Social Credit Code",
@@ -23,12 +26,20 @@ class ResPartner(models.Model):
         help="The 18-character code of a Chinese company (GB 32100-2015), or its 15-digit registration number "
         "before 2015; when empty, its VAT number is used. A code that cannot exist is refused; a check character "
         "that does not match is only a warning (early pilot codes fail the check).",
+        prefetch="credit_control",
     )
     credit_registry_uscc_warning = fields.Char(
-        string="Unified Social Credit Code Warning", compute="_compute_credit_registry_uscc_warning"
+        string="Unified Social Credit Code Warning",
+        compute="_compute_credit_registry_uscc_warning",
+        prefetch="credit_control",
     )
     credit_risk_event_ids = fields.One2many(
-        "credit.risk.event", "partner_id", string="Legal Risk Records", readonly=True, groups=CREDIT_READ_GROUPS
+        "credit.risk.event",
+        "partner_id",
+        string="Legal Risk Records",
+        readonly=True,
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_risk_active_ids = fields.One2many(
         "credit.risk.event",
@@ -37,9 +48,13 @@ class ResPartner(models.Model):
         domain=[("status", "=", "active")],
         readonly=True,
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_risk_event_count = fields.Integer(
-        string="Active Legal Risk Record Count", compute="_compute_credit_risk_event_count", groups=CREDIT_READ_GROUPS
+        string="Active Legal Risk Record Count",
+        compute="_compute_credit_risk_event_count",
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_registry_status = fields.Selection(
         REGISTRY_STATUSES,
@@ -50,12 +65,21 @@ class ResPartner(models.Model):
         tracking=True,
         help="The worst status among the last answers of the registries checked; unknown when none answered. "
         "A failed check never changes it.",
+        prefetch="credit_control",
     )
     credit_registry_founded_on = fields.Date(
-        string="Founded On", readonly=True, copy=False, help="The company's creation date, as a registry gives it."
+        string="Founded On",
+        readonly=True,
+        copy=False,
+        help="The company's creation date, as a registry gives it.",
+        prefetch="credit_control",
     )
     credit_registry_checked_on = fields.Datetime(
-        string="Registry Checked On", readonly=True, copy=False, help="When a registry last answered."
+        string="Registry Checked On",
+        readonly=True,
+        copy=False,
+        help="When a registry last answered.",
+        prefetch="credit_control",
     )
     credit_registry_snapshot_id = fields.Many2one(
         "credit.registry.snapshot",
@@ -64,9 +88,15 @@ class ResPartner(models.Model):
         copy=False,
         groups=CREDIT_READ_GROUPS,
         help="The registry answer the registry status comes from.",
+        prefetch="credit_control",
     )
     credit_registry_snapshot_ids = fields.One2many(
-        "credit.registry.snapshot", "partner_id", string="Registry History", readonly=True, groups=CREDIT_READ_GROUPS
+        "credit.registry.snapshot",
+        "partner_id",
+        string="Registry History",
+        readonly=True,
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_registry_latest_ids = fields.One2many(
         "credit.registry.snapshot",
@@ -75,9 +105,13 @@ class ResPartner(models.Model):
         domain=[("is_latest", "=", True)],
         readonly=True,
         groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
     credit_registry_snapshot_count = fields.Integer(
-        string="Registry Checks", compute="_compute_credit_registry_snapshot_count", groups=CREDIT_READ_GROUPS
+        string="Registry Checks",
+        compute="_compute_credit_registry_snapshot_count",
+        groups=CREDIT_READ_GROUPS,
+        prefetch="credit_control",
     )
 
     def _compute_credit_registry_snapshot_count(self):

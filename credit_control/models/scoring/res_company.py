@@ -12,29 +12,37 @@ class ResCompany(models.Model):
         string="Default Scorecard",
         domain="[('company_id', '=', id)]",
         help="The scorecard the daily scoring uses for the customers of this company.",
+        prefetch="credit_control",
     )
     credit_auto_limit_cut = fields.Boolean(
         string="Cut Limits Automatically",
         help="When a customer's grade drops, or its suggested limit falls below its limit by the "
         "percentage set, the daily scoring lowers the limit to the suggested one. Limits are never raised "
         "automatically.",
+        prefetch="credit_control",
     )
     credit_auto_limit_cut_percent = fields.Float(
         string="Cut When Suggested Limit Is Lower By (%)",
         default=20.0,
         help="Cut the limit when the suggested limit is this percentage below it.",
+        prefetch="credit_control",
     )
-    credit_alert_exposure = fields.Boolean(string="Alert: Exposure Near Limit", default=True)
-    credit_alert_exposure_percent = fields.Float(string="Exposure Alert At (% of Limit)", default=90.0)
-    credit_alert_score = fields.Boolean(string="Alert: Score or Grade Drop", default=True)
-    credit_alert_score_drop = fields.Float(string="Score Drop Alert (Points)", default=10.0)
-    credit_alert_overdue = fields.Boolean(string="Alert: New Overdue", default=True)
-    credit_alert_overdue_days = fields.Integer(string="Overdue Alert After (Days)", default=30)
-    credit_alert_days_late = fields.Boolean(string="Alert: Paying Later", default=True)
+    credit_alert_exposure = fields.Boolean(string="Alert: Exposure Near Limit", default=True, prefetch="credit_control")
+    credit_alert_exposure_percent = fields.Float(
+        string="Exposure Alert At (% of Limit)", default=90.0, prefetch="credit_control"
+    )
+    credit_alert_score = fields.Boolean(string="Alert: Score or Grade Drop", default=True, prefetch="credit_control")
+    credit_alert_score_drop = fields.Float(string="Score Drop Alert (Points)", default=10.0, prefetch="credit_control")
+    credit_alert_overdue = fields.Boolean(string="Alert: New Overdue", default=True, prefetch="credit_control")
+    credit_alert_overdue_days = fields.Integer(
+        string="Overdue Alert After (Days)", default=30, prefetch="credit_control"
+    )
+    credit_alert_days_late = fields.Boolean(string="Alert: Paying Later", default=True, prefetch="credit_control")
     credit_alert_days_late_increase = fields.Float(
         string="Paying Later Alert (Days)",
         default=5.0,
         help="Alert when the average days late of the last 90 days exceeds the 90 days before by this many days.",
+        prefetch="credit_control",
     )
 
     @api.model_create_multi

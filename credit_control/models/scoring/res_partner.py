@@ -23,18 +23,26 @@ class ResPartner(models.Model):
         string="Manual Rating",
         tracking=True,
         help="A credit manager's own judgement (references, collateral…), a factor of the score.",
+        prefetch="credit_control",
     )
-    credit_score = fields.Float(compute="_compute_credit_score", digits=(16, 1))
-    credit_grade = fields.Char(compute="_compute_credit_score", search="_search_credit_grade")
-    credit_score_date = fields.Date(string="Scored On", compute="_compute_credit_score")
+    credit_score = fields.Float(compute="_compute_credit_score", digits=(16, 1), prefetch="credit_control")
+    credit_grade = fields.Char(
+        compute="_compute_credit_score", search="_search_credit_grade", prefetch="credit_control"
+    )
+    credit_score_date = fields.Date(string="Scored On", compute="_compute_credit_score", prefetch="credit_control")
     credit_suggested_limit = fields.Monetary(
         string="Suggested Limit",
         compute="_compute_credit_score",
         currency_field="credit_currency_id",
         help="The credit limit the scorecard suggests from the grade and the last 12 months of sales.",
+        prefetch="credit_control",
     )
-    credit_grade_policy = fields.Selection(GRADE_POLICIES, string="Grade Policy", compute="_compute_credit_score")
-    credit_score_explanation = fields.Html(string="Score Explanation", compute="_compute_credit_score", sanitize=False)
+    credit_grade_policy = fields.Selection(
+        GRADE_POLICIES, string="Grade Policy", compute="_compute_credit_score", prefetch="credit_control"
+    )
+    credit_score_explanation = fields.Html(
+        string="Score Explanation", compute="_compute_credit_score", sanitize=False, prefetch="credit_control"
+    )
 
     @api.depends_context("company")
     def _compute_credit_score(self):

@@ -60,6 +60,34 @@ class TestInvoiceCheckpoint(CreditControlCommon):
         )
         self.assertTrue(hold.activity_ids, "credit managers get a review activity")
 
+    def test_invoice_paid_online_passes_unless_a_transaction_is_not_done(self):
+        method = self.env.ref("payment.payment_method_unknown")
+        provider = self.env["payment.provider"].create(
+            {"name": "Test Provider", "code": "none", "state": "test", "payment_method_ids": [Command.set(method.ids)]}
+        )
+        method.active = True
+        paid, pending, partly = (self.create_invoice(self.customer, 1500.0, post=False) for _index in range(3))
+        for invoice, amount, state in ((paid, 1500.0, "done"), (pending, 1500.0, "pending"), (partly, 1499.0, "done")):
+            self.env["payment.transaction"].create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": method.id,
+                    "reference": "TX-%s" % invoice.id,
+                    "amount": amount,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "state": state,
+                }
+            )
+        paid.action_post()
+        self.assertEqual(paid.state, "posted", "paid online: let through over the limit")
+        self.assertFalse(paid.credit_hold_ids)
+        for invoice in pending | partly:
+            invoice.action_post()
+            self.assertEqual(invoice.state, "draft", "a pending transaction or 1,499 of 1,500 pays nothing")
+            self.assertEqual(invoice.credit_hold_ids.state, "pending")
+
     def test_order_then_draft_then_posted_invoice_count_once(self):
         order = self.create_order(self.customer, 800.0)
         order.action_confirm()

@@ -14,6 +14,7 @@ from . import (
     test_planned_sql,
     test_portal_payment,
     test_security,
+    test_settings_cache,
     test_tour,
     test_translation,
     test_upward_edit,
