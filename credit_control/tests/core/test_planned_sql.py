@@ -3,6 +3,7 @@ from datetime import date
 from odoo.tests import BaseCase, tagged
 from odoo.tools import SQL
 
+from ... import uninstall_hook
 from ...lib.planned_sql import (
     FUNCTION_PREFIX,
     function_call,
@@ -110,3 +111,20 @@ class TestPlannedStatements(CreditControlCommon):
             [[call.split('"')[1] for call in calls]],
         )
         self.assertEqual(self.env.cr.fetchone()[0], len(calls))
+
+    def test_uninstall_drops_the_functions_and_the_lock_table(self):
+        self.env.cr.execute(function_definition(f"{FUNCTION_PREFIX}uninstall_test", "SELECT 1\n", [], ["integer"]))
+        self.env.cr.execute("SELECT DISTINCT proname FROM pg_proc WHERE proname LIKE 'credit\\_control\\_q\\_%'")
+        names = [row[0] for row in self.env.cr.fetchall()]
+        self.assertIn(f"{FUNCTION_PREFIX}uninstall_test", names)
+        # to_regproc reads the latest catalogue (with this transaction's changes), not this test's snapshot
+        exist = "SELECT count(*) FROM unnest(%s::text[]) AS name WHERE to_regproc(name) IS NOT NULL"
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            uninstall_hook(self.env)
+            self.env.cr.execute(exist, [names])
+            self.assertEqual(self.env.cr.fetchone()[0], 0, "every function of the planned statements is dropped")
+            self.env.cr.execute("SELECT to_regclass('credit_control_partner_lock')")
+            self.assertIsNone(self.env.cr.fetchone()[0])
+            savepoint.rollback()
+        self.env.cr.execute(exist, [names])
+        self.assertEqual(self.env.cr.fetchone()[0], len(names), "rolled back with the uninstall")
