@@ -265,7 +265,12 @@ class CreditRule(models.AbstractModel):
             company_documents = company_documents.with_company(company)
             company._credit_prefetch_settings()
             partner_of = company_documents._credit_get_partners()
-            partners = self.env["res.partner"].sudo().browse({partner.id for partner in partner_of.values()})
+            partners = (
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                .browse({partner.id for partner in partner_of.values()})
+            )
             partners.fetch(self._get_partner_fields())
             figures, rows = exposure_service.with_company(company)._get_figures_and_facts(
                 partners,
