@@ -56,11 +56,9 @@ class CreditRule(models.AbstractModel):
 
     @api.model
     def _get_partner_fields(self):
-        return super()._get_partner_fields() + [
-            "credit_limit_valid_until",
-            "credit_insurance_state",
-            "credit_insured_limit",
-        ]
+        # the insurance fields are read only in the companies that cap limits by the insurance
+        # (a query then): two company-dependent columns less on every other check
+        return super()._get_partner_fields() + ["credit_limit_valid_until"]
 
     @api.model
     def _get_company_fields(self):
