@@ -22,8 +22,18 @@ class CreditRule(models.AbstractModel):
         company = company.sudo()
         company._credit_prefetch_settings()
         partners.fetch(self._get_partner_fields())
-        figures = self.env["credit.exposure"].sudo().with_company(company)._get_figures(partners, company, today=today)
-        facts = self._get_facts(partners, company, today)
+        figures, rows = (
+            self.env["credit.exposure"]
+            .sudo()
+            .with_company(company)
+            ._get_figures_and_facts(
+                partners,
+                company,
+                today=today,
+                extra_queries={"facts": self._get_fact_queries(partners.ids, company, today) if partners else []},
+            )
+        )
+        facts = self._get_facts(partners, company, today, rows=rows["facts"])
         settings = self._get_rule_settings(company)
         probe = company.currency_id.rounding
         result = {}
