@@ -76,7 +76,7 @@ class StockPicking(models.Model):
         self.fetch(["company_id", "sale_id", "picking_type_code", "state", "return_id"])
 
     def _credit_get_partners(self):
-        return {picking: picking.sale_id.partner_invoice_id.commercial_partner_id for picking in self}
+        return {picking: picking.sale_id.credit_partner_id for picking in self}
 
     def _credit_get_amounts(self):
         orders = self.sale_id

@@ -7,6 +7,7 @@ import psycopg2
 from odoo import api, fields, models, sql_db
 from odoo.tools import SQL, create_index
 
+from ...lib.column_values import JSON_COLUMN_TYPES, column_value
 from ...lib.limits import CreditFigures, net_overdue, overdue_cutoff
 from ...lib.planned_sql import function_call, function_definition, function_name, numbered_placeholders
 
@@ -26,6 +27,9 @@ _ORDER_LINE_IS_OPEN = SQL(
        AND sol.qty_invoiced < sol.product_uom_qty"""
 )
 
+
+# The kind of the figure statement's rows that carry the customers' own fields.
+PARTNER_ROWS = "partner"
 
 # The models whose tables the credit queries read: pending ORM writes on them are flushed first.
 FIGURE_MODELS = (
@@ -112,17 +116,31 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _get_figures_and_facts(
-        self, partners, company, exclude_orders=None, today=None, exclude_moves=None, lock=False, extra_queries=None
+        self,
+        partners,
+        company,
+        exclude_orders=None,
+        today=None,
+        exclude_moves=None,
+        lock=False,
+        extra_queries=None,
+        partner_fields=(),
     ):
         """``_get_figures``, and the rows of ``extra_queries`` read by the same statement: a
         check's figures and facts in one round trip, for a set of ``partners`` (not None).
 
         ``extra_queries``: {kind: [SQL] selecting (id, jsonb)}, such as the facts of the rules
-        (``credit.rule._get_fact_queries``) and of the documents checked. Returns (figures,
+        (``credit.rule._get_fact_queries``) and of the documents checked. ``partner_fields``:
+        fields of ``partners`` the same statement reads into the ORM cache, as a fetch in
+        ``partners``' environment would (``_partner_fields_sql``). Returns (figures,
         {kind: [(id, jsonb value)]})."""
         extra_rows = {kind: [] for kind in extra_queries or ()}
         extra_queries = {kind: queries for kind, queries in (extra_queries or {}).items() if queries}
         self._flush_figure_models()
+        partner_query, cached_fields = self._partner_fields_sql(partners, partner_fields)
+        if partner_query:
+            extra_queries[PARTNER_ROWS] = [partner_query]
+            extra_rows[PARTNER_ROWS] = []
         today = today or fields.Date.context_today(self)
         cutoff = overdue_cutoff(today, company.credit_overdue_tolerance_days)
         exclude_move_ids = exclude_moves.ids if exclude_moves else []
@@ -159,7 +177,60 @@ class CreditExposure(models.AbstractModel):
             figure.overdue = net_overdue(figure.overdue, figure.receivable)
             figure.overdue_beyond_tolerance = net_overdue(figure.overdue_beyond_tolerance, figure.receivable)
             figure.oldest_overdue_date = min(oldest_dates[partner_id]) if figure.overdue else None
+        if partner_query:
+            self._cache_partner_rows(partners, cached_fields, extra_rows.pop(PARTNER_ROWS))
         return dict(figures), extra_rows
+
+    @api.model
+    def _partner_fields_sql(self, partners, field_names):
+        """(SQL selecting (partner id, jsonb array of the values), [fields]) of the
+        ``field_names`` of ``partners`` not in the ORM cache yet, or (None, []) when all are.
+
+        The columns are Odoo's own (``_field_to_sql``: company-dependent values in ``partners``'
+        company, with their fallback), as ``fetch`` would read them; a fetch of its own was the
+        check's costliest query after the figures (bench/HISTORY.md, round 10). Fields whose
+        value a jsonb array cannot carry (translated, binary…) are fetched by the ORM."""
+        if not partners or not field_names:
+            return None, []
+        ids = [partner_id for partner_id in partners._ids if isinstance(partner_id, int)]
+        cache = self.env.cache
+        fetched, other = [], []
+        for name in field_names:
+            field = partners._fields[name]
+            if not any(cache.get_missing_ids(partners, field)):
+                continue
+            if field.store and field.column_type and not field.translate and field.type in JSON_COLUMN_TYPES:
+                fetched.append(field)
+            else:
+                other.append(name)
+        if other:
+            partners.fetch(other)
+        if not fetched or not ids:
+            return None, []
+        table = partners._table
+        values = SQL(", ").join(partners._field_to_sql(table, field.name, flush=False) for field in fetched)
+        query = SQL(
+            "SELECT %s, jsonb_build_array(%s) FROM %s WHERE %s = ANY(%s)",
+            SQL.identifier(table, "id"),
+            values,
+            SQL.identifier(table),
+            SQL.identifier(table, "id"),
+            ids,
+        )
+        return query, fetched
+
+    @api.model
+    def _cache_partner_rows(self, partners, fields, rows):
+        """Put the values of ``_partner_fields_sql``'s rows in the ORM cache of ``partners``
+        (without overwriting a value there: a pending write stays)."""
+        if not rows:
+            return
+        records = partners.browse([partner_id for partner_id, _values in rows])
+        cache = self.env.cache
+        for index, field in enumerate(fields):
+            cache.insert_missing(
+                records, field, [column_value(field.type, values[index]) for _partner_id, values in rows]
+            )
 
     def _query_figures(
         self, partner_ids, company, today, cutoff, exclude_move_ids, exclude_order_ids, lock=False, extra_queries=None

@@ -132,7 +132,8 @@ class CreditRule(models.AbstractModel):
 
     @api.model
     def _get_partner_fields(self):
-        """Customer fields the rules read, fetched at once for all the customers of a call."""
+        """Customer fields the rules read, read at once for all the customers of a call by the
+        check's figure statement (``credit.exposure._partner_fields_sql``)."""
         return list(PARTNER_FIELDS)
 
     @api.model
@@ -271,12 +272,15 @@ class CreditRule(models.AbstractModel):
                 .with_company(company)
                 .browse({partner.id for partner in partner_of.values()})
             )
-            partners.fetch(self._get_partner_fields())
+            # a commercial partner is its own: no read of its row for that
+            saved = partners.filtered("id")
+            self.env.cache.insert_missing(saved, partners._fields["commercial_partner_id"], saved._ids)
             figures, rows = exposure_service.with_company(company)._get_figures_and_facts(
                 partners,
                 company,
                 today=today,
                 lock=lock,
+                partner_fields=self._get_partner_fields(),
                 extra_queries={
                     "facts": self._get_fact_queries(partners.ids, company, today) if partners else [],
                     "document": company_documents._credit_get_document_queries(),

@@ -21,7 +21,6 @@ class CreditRule(models.AbstractModel):
         partners = partners.sudo().with_company(company)
         company = company.sudo()
         company._credit_prefetch_settings()
-        partners.fetch(self._get_partner_fields())
         figures, rows = (
             self.env["credit.exposure"]
             .sudo()
@@ -30,6 +29,7 @@ class CreditRule(models.AbstractModel):
                 partners,
                 company,
                 today=today,
+                partner_fields=self._get_partner_fields(),
                 extra_queries={"facts": self._get_fact_queries(partners.ids, company, today) if partners else []},
             )
         )

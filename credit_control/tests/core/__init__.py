@@ -1,4 +1,5 @@
 from . import (
+    test_check_reads,
     test_concurrency,
     test_credit_alert,
     test_credit_hold,
