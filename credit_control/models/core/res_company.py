@@ -93,10 +93,11 @@ class ResCompany(models.Model):
         and may still roll back), they are read from the database and not kept."""
         cache = self.env.cache
         marker = self._fields["credit_hold_enabled"]
+        companies = [company for company in self if isinstance(company.id, int) and not cache.contains(company, marker)]
+        if not companies:
+            return
         settings = self._credit_settings_fields()
-        for company in self:
-            if not isinstance(company.id, int) or cache.contains(company, marker):
-                continue
+        for company in companies:
             if self.env.registry.cache_invalidated:
                 company.sudo().fetch(list(settings))
                 continue

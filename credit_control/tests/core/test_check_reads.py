@@ -120,3 +120,34 @@ class TestCheckReadsCustomer(CreditControlCommon):
             dict(self.env.cr.fetchall()),
             {order_contact.id: self.customer.id, order_company.id: self.customer.id},
         )
+
+    def test_company_dependent_fields_read_as_the_orm_reads_them(self):
+        """The statement's values of company-dependent fields are those of the order's company,
+        with the company's default where the customer has none, as the ORM reads them."""
+        term = self.env.ref("account.account_payment_term_30days")
+        other_company = self.env["res.company"].create({"name": "Other Company"})
+        newcomer = self.env["res.partner"].create({"name": "Newcomer Ltd", "is_company": True})
+        self.customer.with_company(other_company).write({"credit_limit": 321.0, "property_payment_term_id": term.id})
+        self.customer.with_company(self.company).property_payment_term_id = False
+        self.env["ir.default"].set("res.partner", "credit_limit", 500.0, company_id=self.company.id)
+        names = ["credit_limit", "property_payment_term_id"]
+        seen = {}
+        for company in (self.company, other_company):
+            partners = (self.customer | newcomer).with_company(company)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            exposure = self.env["credit.exposure"].with_company(company)
+            query, fetched = exposure._partner_fields_sql(partners, names)
+            self.assertEqual([field.name for field in fetched], names)
+            self.env.cr.execute(query)
+            exposure._cache_partner_rows(partners, fetched, self.env.cr.fetchall())
+            read = [(partner.credit_limit, partner.property_payment_term_id) for partner in partners]
+            self.env.invalidate_all()
+            expected = [(partner.credit_limit, partner.property_payment_term_id) for partner in partners]
+            self.assertEqual(read, expected, company.name)
+            seen[company] = read
+        no_term = self.env["account.payment.term"]
+        self.assertEqual(
+            seen[self.company], [(self.customer.with_company(self.company).credit_limit, no_term), (500.0, no_term)]
+        )
+        self.assertEqual(seen[other_company], [(321.0, term), (0.0, no_term)])
