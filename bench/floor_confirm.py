@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""How close to plain Odoo an order that passes can be confirmed: the floor of the check.
+
+    python bench/floor_confirm.py --db bench_medium --plain-db bench_medium_plain -c /tmp/odoo.conf \
+        --orders 600 --rounds 5 --json floor.json
+
+The orders of ``run.py`` that credit_control lets through (same seed, customers and amounts) are
+confirmed in turn, each rolled back, in three ways whose order rotates from one order to the
+next: in plain Odoo's twin database; with credit_control installed but its check switched off
+(what the installed addons cost Odoo's own confirmation: more fields, overrides, triggers); and
+with the check. Inside the check, the time of its one statement (figures, facts, customer fields
+and the customer lock in one round trip) is taken apart. The floor is what the confirmation
+would cost with a check of no Python at all: plain + installed addons + the statement.
+"""
+
+import json
+import random
+import statistics
+import time
+
+from bench_checks import rolled_back
+from bench_common import add_connection_arguments, make_parser, open_registry, read_marker, resolve_connection
+from profile_confirm import confirm_all, open_orders
+from run import measure, open_items_by_customer, pick_samples
+
+WAYS = ("plain", "installed", "checked")
+
+
+def parse_args():
+    parser = make_parser(__doc__)
+    add_connection_arguments(parser)
+    parser.add_argument("--db", required=True, help="database with credit_control (generate.py)")
+    parser.add_argument("--plain-db", required=True, help="its twin without any credit module (generate.py --plain)")
+    parser.add_argument("--orders", type=int, default=600, help="orders drawn (only those that pass are kept)")
+    parser.add_argument("--rounds", type=int, default=5, help="confirmations of each order in each way")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", help="write the figures to this file")
+    return parser.parse_args()
+
+
+class CheckSwitch:
+    """Switch the check of the orders off (no order is one to check) and time its statement."""
+
+    def __init__(self, env):
+        self.orders_class = type(env["sale.order"])
+        self.exposure_class = type(env["credit.exposure"])
+        self.statement_ms = []
+        self.off = False
+        check = self.orders_class._credit_orders_to_check
+        planned = self.exposure_class._execute_planned
+        switch = self
+
+        def orders_to_check(orders, states=("draft", "sent")):
+            return orders.browse() if switch.off else check(orders, states)
+
+        def execute_planned(exposure, query, log_exceptions=True):
+            started = time.perf_counter()
+            try:
+                return planned(exposure, query, log_exceptions)
+            finally:
+                switch.statement_ms.append((time.perf_counter() - started) * 1000)
+
+        self.orders_class._credit_orders_to_check = orders_to_check
+        self.exposure_class._execute_planned = execute_planned
+
+
+def confirm_once(env, order):
+    with rolled_back(env):
+        milliseconds, _queries = measure(env, order.action_confirm)
+        assert order.state == "sale", order.name
+    return milliseconds
+
+
+def p50(values):
+    return round(statistics.median(values), 3)
+
+
+def main():
+    args = parse_args()
+    connection = resolve_connection(args)
+    odoo, registry = open_registry(connection, args.db)
+    marker = read_marker(connection, args.db)
+    with registry.cursor() as cr:
+        samples = pick_samples(open_items_by_customer(cr), args.orders, random.Random(args.seed))
+    company_ids = [company["company_id"] for company in marker["facts"]["companies"]]
+    for sample in samples:
+        sample["company_index"] = company_ids.index(sample["company_id"])
+    ours_env, ours_orders = open_orders(connection, args.db, samples)
+    plain_env, plain_orders = open_orders(connection, args.plain_db, samples)
+    passed = confirm_all(ours_env, ours_orders)  # warm-up, and which orders pass
+    confirm_all(plain_env, plain_orders)
+    pairs = [(ours, plain) for ours, plain, ok in zip(ours_orders, plain_orders, passed, strict=True) if ok]
+    switch = CheckSwitch(ours_env)
+    times = {way: [] for way in WAYS}
+    per_order = {way: [[] for _pair in pairs] for way in WAYS}
+    for round_index in range(args.rounds):
+        for index, (ours, plain) in enumerate(pairs):
+            shift = (index + round_index) % len(WAYS)
+            for way in WAYS[shift:] + WAYS[:shift]:
+                switch.off = way == "installed"
+                milliseconds = confirm_once(
+                    plain_env if way == "plain" else ours_env, plain if way == "plain" else ours
+                )
+                times[way].append(milliseconds)
+                per_order[way][index].append(milliseconds)
+    switch.off = False
+    medians = {way: [statistics.median(values) for values in per_order[way]] for way in WAYS}
+    plain_p50, installed_p50, checked_p50 = (p50(times[way]) for way in WAYS)
+    statement_p50 = p50(switch.statement_ms)
+    result = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "orders": len(pairs),
+        "rounds": args.rounds,
+        "p50_ms": {"plain": plain_p50, "installed": installed_p50, "checked": checked_p50},
+        "statement_p50_ms": statement_p50,
+        "ratios": {
+            "installed / plain (p50)": round(installed_p50 / plain_p50, 3),
+            "checked / plain (p50)": round(checked_p50 / plain_p50, 3),
+            "installed / plain (median of the orders' ratios)": round(
+                statistics.median(i / p for i, p in zip(medians["installed"], medians["plain"], strict=True)), 3
+            ),
+            "checked / plain (median of the orders' ratios)": round(
+                statistics.median(c / p for c, p in zip(medians["checked"], medians["plain"], strict=True)), 3
+            ),
+            "floor: (installed + statement) / plain": round((installed_p50 + statement_p50) / plain_p50, 3),
+        },
+        "check_python_ms": round(checked_p50 - installed_p50 - statement_p50, 3),
+    }
+    print(f"{len(pairs)} orders that pass, {args.rounds} rounds, each way in turn")
+    for way in WAYS:
+        print(f"  {way:<10} p50 {result['p50_ms'][way]:8.3f} ms")
+    print(f"  statement  p50 {statement_p50:8.3f} ms (inside 'checked')")
+    print(f"  check's Python (checked - installed - statement) {result['check_python_ms']:.3f} ms")
+    for label, ratio in result["ratios"].items():
+        print(f"  {label:<52} {ratio:.3f}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, indent=2)
+        print(f"wrote {args.json}")
+    for env in (ours_env, plain_env):
+        env.cr.rollback()
+        env.cr.close()
+
+
+if __name__ == "__main__":
+    main()
