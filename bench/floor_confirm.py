@@ -14,14 +14,13 @@ would cost with a check of no Python at all: plain + installed addons + the stat
 """
 
 import json
-import random
 import statistics
 import time
 
 from bench_checks import rolled_back
-from bench_common import add_connection_arguments, make_parser, open_registry, read_marker, resolve_connection
-from profile_confirm import confirm_all, open_orders
-from run import measure, open_items_by_customer, pick_samples
+from bench_common import add_connection_arguments, make_parser, resolve_connection
+from profile_confirm import open_passing_orders
+from run import measure
 
 WAYS = ("plain", "installed", "checked")
 
@@ -78,18 +77,8 @@ def p50(values):
 def main():
     args = parse_args()
     connection = resolve_connection(args)
-    odoo, registry = open_registry(connection, args.db)
-    marker = read_marker(connection, args.db)
-    with registry.cursor() as cr:
-        samples = pick_samples(open_items_by_customer(cr), args.orders, random.Random(args.seed))
-    company_ids = [company["company_id"] for company in marker["facts"]["companies"]]
-    for sample in samples:
-        sample["company_index"] = company_ids.index(sample["company_id"])
-    ours_env, ours_orders = open_orders(connection, args.db, samples)
-    plain_env, plain_orders = open_orders(connection, args.plain_db, samples)
-    passed = confirm_all(ours_env, ours_orders)  # warm-up, and which orders pass
-    confirm_all(plain_env, plain_orders)
-    pairs = [(ours, plain) for ours, plain, ok in zip(ours_orders, plain_orders, passed, strict=True) if ok]
+    (ours_env, ours_orders), (plain_env, plain_orders), _drawn = open_passing_orders(connection, args)
+    pairs = list(zip(ours_orders, plain_orders, strict=True))
     switch = CheckSwitch(ours_env)
     times = {way: [] for way in WAYS}
     per_order = {way: [[] for _pair in pairs] for way in WAYS}

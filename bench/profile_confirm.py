@@ -42,6 +42,26 @@ def open_orders(connection, dbname, samples):
     return env, [order.with_company(order.company_id) for order in orders]
 
 
+def open_passing_orders(connection, args):
+    """((env, orders) of ``args.db``, (env, orders) of ``args.plain_db``, orders drawn): the
+    quotations of ``run.py``'s draw (``args.orders``, ``args.seed``) that credit_control lets
+    through, the same in both databases, after a warm-up confirmation of all (rolled back)."""
+    odoo, registry = open_registry(connection, args.db)
+    marker = read_marker(connection, args.db)
+    with registry.cursor() as cr:
+        samples = pick_samples(open_items_by_customer(cr), args.orders, random.Random(args.seed))
+    company_ids = [company["company_id"] for company in marker["facts"]["companies"]]
+    for sample in samples:
+        sample["company_index"] = company_ids.index(sample["company_id"])
+    ours_env, ours_orders = open_orders(connection, args.db, samples)
+    plain_env, plain_orders = open_orders(connection, args.plain_db, samples)
+    passed = confirm_all(ours_env, ours_orders)  # warm-up, and which orders pass
+    confirm_all(plain_env, plain_orders)
+    ours_orders = [order for order, ok in zip(ours_orders, passed, strict=True) if ok]
+    plain_orders = [order for order, ok in zip(plain_orders, passed, strict=True) if ok]
+    return (ours_env, ours_orders), (plain_env, plain_orders), len(samples)
+
+
 def confirm_all(env, orders, profile=None, queries=None):
     """Confirm each order, rolled back; with ``profile``, under it; ``queries`` gets the count."""
     confirmed = []
@@ -95,22 +115,9 @@ def own_times(stats):
 def main():
     args = parse_args()
     connection = resolve_connection(args)
-    rng = random.Random(args.seed)
-    odoo, registry = open_registry(connection, args.db)
-    marker = read_marker(connection, args.db)
-    with registry.cursor() as cr:
-        samples = pick_samples(open_items_by_customer(cr), args.orders, rng)
-    company_ids = [company["company_id"] for company in marker["facts"]["companies"]]
-    for sample in samples:
-        sample["company_index"] = company_ids.index(sample["company_id"])
-    ours_env, ours_orders = open_orders(connection, args.db, samples)
-    plain_env, plain_orders = open_orders(connection, args.plain_db, samples)
-    passed = confirm_all(ours_env, ours_orders)  # warm-up, and which orders pass
-    confirm_all(plain_env, plain_orders)
-    ours_orders = [order for order, ok in zip(ours_orders, passed, strict=True) if ok]
-    plain_orders = [order for order, ok in zip(plain_orders, passed, strict=True) if ok]
+    (ours_env, ours_orders), (plain_env, plain_orders), drawn = open_passing_orders(connection, args)
     count = len(ours_orders)
-    print(f"{count} orders that pass, of {len(samples)}")
+    print(f"{count} orders that pass, of {drawn}")
     results = {}
     for name, env, orders in (("ours", ours_env, ours_orders), ("plain", plain_env, plain_orders)):
         profile, queries = cProfile.Profile(), []
