@@ -18,21 +18,16 @@ import statistics
 import time
 
 from bench_checks import rolled_back
-from bench_common import add_connection_arguments, make_parser, resolve_connection
-from profile_confirm import open_passing_orders
+from bench_common import resolve_connection
+from profile_confirm import make_order_parser, open_passing_orders
 from run import measure
 
 WAYS = ("plain", "installed", "checked")
 
 
 def parse_args():
-    parser = make_parser(__doc__)
-    add_connection_arguments(parser)
-    parser.add_argument("--db", required=True, help="database with credit_control (generate.py)")
-    parser.add_argument("--plain-db", required=True, help="its twin without any credit module (generate.py --plain)")
-    parser.add_argument("--orders", type=int, default=600, help="orders drawn (only those that pass are kept)")
+    parser = make_order_parser(__doc__, orders=600)
     parser.add_argument("--rounds", type=int, default=5, help="confirmations of each order in each way")
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="write the figures to this file")
     return parser.parse_args()
 

@@ -21,13 +21,20 @@ from bench_common import add_connection_arguments, make_parser, open_registry, r
 from run import create_quotations, measure, open_items_by_customer, pick_samples, user_environment
 
 
-def parse_args():
-    parser = make_parser(__doc__)
+def make_order_parser(doc, orders):
+    """The parser of the scripts that confirm ``open_passing_orders``: connection, the two
+    databases, the draw of the orders."""
+    parser = make_parser(doc)
     add_connection_arguments(parser)
     parser.add_argument("--db", required=True, help="database with credit_control (generate.py)")
     parser.add_argument("--plain-db", required=True, help="its twin without any credit module (generate.py --plain)")
-    parser.add_argument("--orders", type=int, default=100, help="orders drawn (only those that pass are kept)")
+    parser.add_argument("--orders", type=int, default=orders, help="orders drawn (only those that pass are kept)")
     parser.add_argument("--seed", type=int, default=1)
+    return parser
+
+
+def parse_args():
+    parser = make_order_parser(__doc__, orders=100)
     parser.add_argument("--top", type=int, default=30, help="functions listed")
     parser.add_argument("--out", default="/tmp/profile_confirm", help="prefix of the .pstats files")
     return parser.parse_args()
