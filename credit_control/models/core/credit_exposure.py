@@ -4,7 +4,7 @@ from contextlib import closing
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api, fields, models, sql_db
+from odoo import SUPERUSER_ID, api, fields, models, sql_db, tools
 from odoo.tools import SQL, create_index
 
 from ...lib.column_values import JSON_COLUMN_TYPES, column_value
@@ -208,7 +208,7 @@ class CreditExposure(models.AbstractModel):
         if not fetched or not ids:
             return None, []
         table = partners._table
-        values = SQL(", ").join(self._partner_column_sql(partners, fetched))
+        values = self._partner_columns_sql(partners.env.company.id, tuple(field.name for field in fetched))
         query = SQL(
             "SELECT %s, jsonb_build_array(%s) FROM %s WHERE %s = ANY(%s)",
             SQL.identifier(table, "id"),
@@ -219,36 +219,38 @@ class CreditExposure(models.AbstractModel):
         )
         return query, fetched
 
-    @api.model
-    def _partner_column_sql(self, partners, fields):
-        """The jsonb values of ``fields`` in ``partners``' rows: a company-dependent field's in
-        their company, else its fallback, as ``_field_to_sql`` gives it (the defaults are looked
-        up once for all fields, not once per field: each lookup is an ``ormcache`` call)."""
+    @tools.ormcache("company_id", "names")
+    def _partner_columns_sql(self, company_id, names):
+        """The jsonb values of the fields ``names`` in a customer row, in the company
+        ``company_id``: a company-dependent field's value there, else its fallback, as
+        ``_field_to_sql`` gives it. Cached: the same for every check of the company, and the
+        fallbacks are ``ir.default``'s, whose changes clear this cache too."""
+        partners = self.env["res.partner"].with_company(company_id)
         table = partners._table
-        company_id = str(partners.env.company.id)
         defaults = None
         columns = []
-        for field in fields:
-            column = SQL.identifier(table, field.name)
+        for name in names:
+            field = partners._fields[name]
+            column = SQL.identifier(table, name)
             if field.company_dependent and field.type == "many2one":
-                column = partners._field_to_sql(table, field.name, flush=False)  # the record must exist
+                column = partners._field_to_sql(table, name, flush=False)  # the record must exist
             elif field.company_dependent:
                 if defaults is None:
                     defaults = (
                         self.env["ir.default"]
                         .with_user(SUPERUSER_ID)
-                        .with_company(partners.env.company)
+                        .with_company(company_id)
                         ._get_model_defaults(partners._name)
                     )
                 fallback = field.convert_to_record(
-                    field.convert_to_cache(defaults.get(field.name), partners, validate=False), partners
+                    field.convert_to_cache(defaults.get(name), partners, validate=False), partners
                 )
                 fallback = field.convert_to_column(field.convert_to_write(fallback, partners), partners)
-                column = SQL("%s->%s", column, company_id)
+                column = SQL("%s->%s", column, str(company_id))
                 if fallback not in (None, 0):  # as Odoo: no fallback for 0, 0.0, False
                     column = SQL("COALESCE(%s, to_jsonb(%s::%s))", column, fallback, SQL(field._column_type[1]))
             columns.append(column)
-        return columns
+        return SQL(", ").join(columns)
 
     @api.model
     def _cache_partner_rows(self, partners, fields, rows):

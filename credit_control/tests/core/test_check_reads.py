@@ -93,6 +93,12 @@ class TestCheckReadsCustomer(CreditControlCommon):
         passed = self.create_order(newcomer, 400.0)
         passed.action_confirm()
         self.assertEqual(passed.state, "sale")
+        # a new default applies at the next check (the statement's columns are cached per company)
+        self.env["ir.default"].set("res.partner", "credit_limit", 1000.0, company_id=self.company.id)
+        self.env.invalidate_all()
+        larger = self.create_order(newcomer, 550.0)
+        larger.action_confirm()
+        self.assertEqual(larger.state, "sale", "400 confirmed + 550 within the new default of 1,000")
 
     def test_credit_customer_follows_the_invoice_address(self):
         other = self.env["res.partner"].create({"name": "Other Group", "is_company": True, "credit_limit": 50.0})
