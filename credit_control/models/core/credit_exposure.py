@@ -4,7 +4,7 @@ from contextlib import closing
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api, fields, models, sql_db, tools
+from odoo import api, fields, models, sql_db, tools
 from odoo.tools import SQL, create_index
 
 from ...lib.column_values import JSON_COLUMN_TYPES, column_value
@@ -221,36 +221,12 @@ class CreditExposure(models.AbstractModel):
 
     @tools.ormcache("company_id", "names")
     def _partner_columns_sql(self, company_id, names):
-        """The jsonb values of the fields ``names`` in a customer row, in the company
-        ``company_id``: a company-dependent field's value there, else its fallback, as
-        ``_field_to_sql`` gives it. Cached: the same for every check of the company, and the
-        fallbacks are ``ir.default``'s, whose changes clear this cache too."""
+        """The fields ``names`` of a customer row as Odoo's ``_field_to_sql`` reads them in the
+        company ``company_id`` (a company-dependent field's value there, else its ``ir.default``
+        fallback). Cached: the same for every check of the company (building them looks the
+        defaults up once per field), and ``ir.default``'s changes clear this cache too."""
         partners = self.env["res.partner"].with_company(company_id)
-        table = partners._table
-        defaults = None
-        columns = []
-        for name in names:
-            field = partners._fields[name]
-            column = SQL.identifier(table, name)
-            if field.company_dependent and field.type == "many2one":
-                column = partners._field_to_sql(table, name, flush=False)  # the record must exist
-            elif field.company_dependent:
-                if defaults is None:
-                    defaults = (
-                        self.env["ir.default"]
-                        .with_user(SUPERUSER_ID)
-                        .with_company(company_id)
-                        ._get_model_defaults(partners._name)
-                    )
-                fallback = field.convert_to_record(
-                    field.convert_to_cache(defaults.get(name), partners, validate=False), partners
-                )
-                fallback = field.convert_to_column(field.convert_to_write(fallback, partners), partners)
-                column = SQL("%s->%s", column, str(company_id))
-                if fallback not in (None, 0):  # as Odoo: no fallback for 0, 0.0, False
-                    column = SQL("COALESCE(%s, to_jsonb(%s::%s))", column, fallback, SQL(field._column_type[1]))
-            columns.append(column)
-        return SQL(", ").join(columns)
+        return SQL(", ").join(partners._field_to_sql(partners._table, name, flush=False) for name in names)
 
     @api.model
     def _cache_partner_rows(self, partners, fields, rows):
