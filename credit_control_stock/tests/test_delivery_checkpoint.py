@@ -105,7 +105,7 @@ class TestDeliveryCheckpoint(CreditControlCommon):
         self.company.credit_delivery_grace_days = 3
         _order, picking = self.confirmed_order()
         order2, picking2 = self.confirmed_order(qty=1.0)
-        order2.credit_checked_date = fields.Datetime.now() - timedelta(days=4)
+        order2.sudo().credit_checked_date = fields.Datetime.now() - timedelta(days=4)
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         picking.button_validate()
         self.assertEqual(picking.state, "done", "the order passed 0 days ago, within 3 grace days")

@@ -9,6 +9,9 @@ from .credit_hold import HOLD_STATES
 
 # Order fields whose change can raise what the order adds to its customer's exposure.
 CREDIT_ORDER_FIELDS = {"order_line", "partner_id", "partner_invoice_id", "pricelist_id", "currency_id", "company_id"}
+# Order fields the credit check and the invoice address set, never a user: the check trusts them
+# (the customer judged; the grace a later door gives an order checked at confirmation).
+CREDIT_DERIVED_FIELDS = {"credit_partner_id", "credit_checked_date", "credit_checked_amount"}
 # Orders that passed the credit check in the current transaction (cleared at commit/rollback).
 CHECKED_KEY = "credit_control.checked_order_ids"
 ORDER_FIELDS = [
@@ -159,6 +162,8 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._credit_refuse_derived_fields(vals)
         orders = super().create(vals_list)
         created_confirmed = orders.filtered(lambda order: order.state == "sale")
         if created_confirmed:
@@ -166,6 +171,7 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
+        self._credit_refuse_derived_fields(vals)
         if vals.get("state") == "sale":
             # orders confirmed by action_confirm were checked a moment ago: skip them first
             to_check = (self - self._credit_checked_orders())._credit_orders_to_check()
@@ -175,6 +181,20 @@ class SaleOrder(models.Model):
         if before:
             self._credit_refresh_pending_holds(before)
         return result
+
+    def _credit_refuse_derived_fields(self, vals):
+        """Refuse values of ``CREDIT_DERIVED_FIELDS`` outside the superuser: over RPC or an import,
+        a salesperson would otherwise choose the customer judged, or a recent check's grace."""
+        names = CREDIT_DERIVED_FIELDS.intersection(vals)
+        if names and not self.env.su:
+            labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in names))
+            raise UserError(
+                _(
+                    "These fields of an order are set by its invoice address and its credit check, "
+                    "never by hand: %(fields)s.",
+                    fields=labels,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions

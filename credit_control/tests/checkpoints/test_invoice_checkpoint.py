@@ -152,7 +152,7 @@ class TestInvoiceCheckpoint(CreditControlCommon):
         self.company.credit_invoice_grace_days = 5
         order = self.create_order(self.customer, 800.0)
         order.action_confirm()
-        order.credit_checked_date = fields.Datetime.now() - timedelta(days=6)
+        order.sudo().credit_checked_date = fields.Datetime.now() - timedelta(days=6)
         self.customer.write({"credit_hold": True, "credit_hold_reason": "Audit"})
         invoice = self.invoice_of(order)
         invoice.action_post()

@@ -157,6 +157,32 @@ class TestEnforcementOverJsonRpc(CreditControlCommon, HttpCase):
         self.assertEqual(order.state, "draft")
         self.assertFalse(self.env["sale.order"].search([("partner_id", "=", self.customer.id), ("state", "=", "sale")]))
 
+    def test_salesperson_cannot_set_the_credit_customer_nor_a_recent_check(self):
+        """Over RPC and imports, the fields the check trusts (the customer judged, the date and
+        amount of the last check, which give a later door its grace) are refused, and the
+        order's 1,500 stays judged on its own customer's limit of 1,000."""
+        rich = self.env["res.partner"].create({"name": "Rich Ltd", "is_company": True})
+        self.authenticate(self.salesman.login, self.salesman.login)
+        order = self.create_order(self.customer, 1500.0)
+        for vals in ({"credit_partner_id": rich.id}, {"credit_checked_date": "2026-12-03 08:00:00"}):
+            self.assertRefused(self.call("write", [order.ids, vals]), "never by hand")
+        vals = {"partner_id": self.customer.id, "credit_checked_amount": 1e9}
+        self.assertRefused(self.call("create", [[vals]]), "never by hand")
+        result = self.call(
+            "load", [["partner_id/.id", "credit_partner_id/.id"], [[str(self.customer.id), str(rich.id)]]]
+        )
+        self.assertFalse(result["result"]["ids"])
+        self.assertIn("never by hand", " ".join(m["message"] for m in result["result"]["messages"]))
+        order.invalidate_recordset()
+        self.assertEqual(order.credit_partner_id, self.customer)
+        self.assertFalse(order.credit_checked_date)
+        self.assertFalse(
+            self.env["sale.order"].search([("partner_id", "=", self.customer.id), ("credit_checked_amount", ">", 0)])
+        )
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "draft", "held: 1,500 over the limit of 1,000")
+        self.assertEqual(order.credit_hold_ids.partner_id, self.customer)
+
     def test_refusal_is_in_the_salespersons_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["credit_control"], ["zh_CN"], overwrite=True)
@@ -165,5 +191,9 @@ class TestEnforcementOverJsonRpc(CreditControlCommon, HttpCase):
         order = self.create_order(self.customer, 1500.0)
         answer = self.call("write", [order.ids, {"state": "sale"}], {"context": {"lang": "zh_CN"}})
         self.assertRefused(answer, "不能以此方式确认")
+        answer = self.call(
+            "write", [order.ids, {"credit_partner_id": self.customer.id}], {"context": {"lang": "zh_CN"}}
+        )
+        self.assertRefused(answer, "不能手动设置：信用客户")
         order.invalidate_recordset()
         self.assertEqual(order.state, "draft")
