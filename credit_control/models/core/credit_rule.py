@@ -197,9 +197,10 @@ class CreditRule(models.AbstractModel):
     def _get_payment_term_days(self, terms):
         """{document: days its payment terms give at most}, from {document: payment term}: the
         latest due date of the term's lines for an invoice dated today (None without a term)."""
-        today = fields.Date.context_today(self)
         days_of = {}
-        for term in {term for term in terms.values() if term}:
+        used = {term for term in terms.values() if term}
+        today = fields.Date.context_today(self) if used else None  # most orders have no term
+        for term in used:
             due_dates = [line._get_due_date(today) for line in term.line_ids]
             days_of[term] = max((due - today).days for due in due_dates) if due_dates else 0
         return {document: days_of.get(term) if term else None for document, term in terms.items()}
@@ -258,24 +259,21 @@ class CreditRule(models.AbstractModel):
         when a dict is given.
         """
         results = {}
-        exposure_service = self.env["credit.exposure"].sudo()
         today = fields.Date.context_today(self)
         sudo_documents = documents.sudo()
         sudo_documents._credit_prefetch()
         for company, company_documents in sudo_documents.grouped("company_id").items():
+            # one environment (superuser, the documents' company) for the documents, their
+            # customers and the figures
             company_documents = company_documents.with_company(company)
+            env = company_documents.env
             company._credit_prefetch_settings()
             partner_of = company_documents._credit_get_partners()
-            partners = (
-                self.env["res.partner"]
-                .sudo()
-                .with_company(company)
-                .browse({partner.id for partner in partner_of.values()})
-            )
+            partners = env["res.partner"].browse({partner.id for partner in partner_of.values()})
             # a commercial partner is its own: no read of its row for that
             saved = partners.filtered("id")
             self.env.cache.insert_missing(saved, partners._fields["commercial_partner_id"], saved._ids)
-            figures, rows = exposure_service.with_company(company)._get_figures_and_facts(
+            figures, rows = env["credit.exposure"]._get_figures_and_facts(
                 partners,
                 company,
                 today=today,
@@ -328,9 +326,10 @@ class CreditRule(models.AbstractModel):
     def _get_rule_settings(self, company):
         """{rule code: credit.rule.setting} of ``company``: the rules it warns on only, or limits
         to some customers (one query; a rule without a setting holds every customer)."""
-        settings = (
-            self.env["credit.rule.setting"].sudo().browse(self.env["credit.rule.setting"]._get_setting_ids(company.id))
-        )
+        setting_ids = self.env["credit.rule.setting"]._get_setting_ids(company.id)
+        if not setting_ids:  # most companies: every rule holds every customer
+            return {}
+        settings = self.env["credit.rule.setting"].sudo().browse(setting_ids)
         return {setting.rule: setting for setting in settings}
 
     def _run_rules(self, check, settings=None):
