@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -93,14 +95,22 @@ class CreditDocumentMixin(models.AbstractModel):
 
     def _credit_get_document_queries(self):
         """[SQL] selecting (document id, jsonb {fact: value}) for documents of ``self``: what the
-        documents themselves bring to their check (what was paid online), read by the check's
-        figure statement, without a round trip of their own."""
+        documents themselves bring to their check (what was paid online), read only when one of
+        them would not pass the rules (``_credit_get_document_facts``)."""
         return []
 
+    def _credit_get_document_facts(self):
+        """{document id: {fact: value}} of ``_credit_get_document_queries`` (one statement)."""
+        facts = defaultdict(dict)
+        for document_id, values in self.env["credit.exposure"]._query_union(self._credit_get_document_queries()):
+            facts[document_id].update(values)
+        return facts
+
     def _credit_get_passed(self, amounts, facts=None):
-        """The documents let through without a check: released by a credit manager for at
+        """The documents let through whatever the rules say: released by a credit manager for at
         least ``amounts``, or checked at an earlier checkpoint within the company's grace days.
-        ``facts``: {document id: {fact: value}} of ``_credit_get_document_queries``."""
+        Asked only when a document of ``self`` fails a rule. ``facts``: {document id: {fact:
+        value}} of ``_credit_get_document_queries``."""
         return self.env["credit.rule"]._get_released_documents(self, amounts)
 
     def _credit_paid_online(self, facts):

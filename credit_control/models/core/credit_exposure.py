@@ -130,7 +130,7 @@ class CreditExposure(models.AbstractModel):
         check's figures and facts in one round trip, for a set of ``partners`` (not None).
 
         ``extra_queries``: {kind: [SQL] selecting (id, jsonb)}, such as the facts of the rules
-        (``credit.rule._get_fact_queries``) and of the documents checked. ``partner_fields``:
+        (``credit.rule._get_fact_queries``). ``partner_fields``:
         fields of ``partners`` the same statement reads into the ORM cache, as a fetch in
         ``partners``' environment would (``_partner_fields_sql``). Returns (figures,
         {kind: [(id, jsonb value)]})."""
@@ -527,6 +527,14 @@ class CreditExposure(models.AbstractModel):
     # ------------------------------------------------------------------
     # Planned statements
     # ------------------------------------------------------------------
+
+    @api.model
+    def _query_union(self, queries):
+        """The rows of ``queries`` (SQL of the same columns) read by one planned statement."""
+        if not queries:
+            return []
+        self._execute_planned(SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries))
+        return self.env.cr.fetchall()
 
     @api.model
     def _execute_planned(self, query, log_exceptions=True):

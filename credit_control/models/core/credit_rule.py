@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models, tools
-from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ...lib.limits import days_past_due, is_unlimited, limit_excess, overdue_breached
@@ -155,11 +154,7 @@ class CreditRule(models.AbstractModel):
         facts = {partner.id: {} for partner in partners}
         if rows is None:
             queries = self._get_fact_queries(partners.ids, company, today) if partners else []
-            rows = []
-            if queries:
-                statement = SQL(" UNION ALL ").join(SQL("(%s)", query) for query in queries)
-                self.env["credit.exposure"]._execute_planned(statement)
-                rows = self.env.cr.fetchall()
+            rows = self.env["credit.exposure"]._query_union(queries)
         for partner_id, values in rows:
             facts.setdefault(partner_id, {}).update(values)
         return facts
@@ -279,27 +274,21 @@ class CreditRule(models.AbstractModel):
                 today=today,
                 lock=lock,
                 partner_fields=self._get_partner_fields(),
-                extra_queries={
-                    "facts": self._get_fact_queries(partners.ids, company, today) if partners else [],
-                    "document": company_documents._credit_get_document_queries(),
-                },
+                extra_queries={"facts": self._get_fact_queries(partners.ids, company, today) if partners else []},
                 **company_documents._credit_get_figure_exclusions(),
             )
             facts = self._get_facts(partners, company, today, rows=rows["facts"])
-            document_facts = defaultdict(dict)
-            for document_id, values in rows["document"]:
-                document_facts[document_id].update(values)
             settings = self._get_rule_settings(company)
             amounts = company_documents._credit_get_amounts()
-            passed = company_documents._credit_get_passed(amounts, document_facts)
             payment_days = company_documents._credit_get_payment_days()
+            # the documents a release, an online payment or an earlier check lets through: read
+            # once, only when a document would not pass the rules (nearly every check passes)
+            passed = None
             pending = defaultdict(float)
             for document in company_documents.sorted("id"):
                 partner = partner_of[document]
-                document_warnings = []
-                if partner.id not in figures or document in passed:
-                    failures = []  # no saved customer yet, or let through by a release or an earlier check
-                else:
+                failures, document_warnings = [], []
+                if partner.id in figures:  # else no saved customer yet
                     check = CreditCheck(
                         document,
                         partner,
@@ -312,9 +301,15 @@ class CreditRule(models.AbstractModel):
                         payment_days.get(document),
                         document._credit_checkpoint,
                     )
-                    failures = []
                     for failure in self._run_rules(check, settings):
                         (document_warnings if failure["mode"] == "warn" else failures).append(failure)
+                if failures or document_warnings:
+                    if passed is None:
+                        passed = company_documents._credit_get_passed(
+                            amounts, company_documents._credit_get_document_facts()
+                        )
+                    if document in passed:
+                        failures, document_warnings = [], []
                 results[document] = failures
                 if warnings is not None and document_warnings:
                     warnings[document] = document_warnings

@@ -88,6 +88,26 @@ class TestPortalAndPayment(CreditControlCommon, HttpCase):
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.credit_hold_ids)
 
+    def test_what_was_paid_online_is_read_only_for_an_order_that_fails(self):
+        within, over = self.create_order(self.customer, 500.0), self.create_order(self.customer, 1500.0)
+        self._transaction(over, 1500.0)
+        asked = []
+        order_class = type(self.env["sale.order"])
+        document_queries = order_class._credit_get_document_queries
+
+        def spy(orders):
+            asked.append(orders.ids)
+            return document_queries(orders)
+
+        self.patch(order_class, "_credit_get_document_queries", spy)
+        within.action_confirm()
+        self.assertEqual(within.state, "sale")
+        self.assertEqual(asked, [], "an order within the limit: its payments are not read")
+        over.action_confirm()
+        self.assertEqual(over.state, "sale", "500 + 1,500 is over the limit, but the 1,500 are paid online")
+        self.assertFalse(over.credit_hold_ids)
+        self.assertEqual(asked, [over.ids], "read once, for the order that failed the limit")
+
     def test_paid_online_counts_done_transactions_only(self):
         paid, pending, partly = (self.create_order(self.customer, 1500.0) for _index in range(3))
         self._transaction(paid, 1500.0)
