@@ -18,7 +18,7 @@ import statistics
 
 from bench_common import resolve_connection
 from floor_confirm import confirm_once
-from profile_confirm import make_order_parser, open_passing_orders
+from profile_confirm import close_orders, make_order_parser, open_passing_orders
 
 
 def _off_check(env):
@@ -111,9 +111,7 @@ def main():
     print(f"  A      p50 {median(as_is):8.3f} ms  ({median(as_is) / median(plain):.3f}x plain)")
     print(f"  B      p50 {median(switched):8.3f} ms  ({median(switched) / median(plain):.3f}x plain)")
     print(f"  B - A  {median(differences):+.3f} ms per order (95 % {boot[25]:+.3f} .. {boot[974]:+.3f})")
-    for env in (ours_env, plain_env):
-        env.cr.rollback()
-        env.cr.close()
+    close_orders(ours_env, plain_env)
 
 
 if __name__ == "__main__":

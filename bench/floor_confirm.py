@@ -23,7 +23,7 @@ import time
 
 from bench_checks import rolled_back
 from bench_common import resolve_connection
-from profile_confirm import make_order_parser, open_passing_orders
+from profile_confirm import close_orders, make_order_parser, open_passing_orders
 from run import measure
 
 WAYS = ("plain", "installed", "checked")
@@ -124,9 +124,7 @@ def main():
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(result, handle, indent=2)
         print(f"wrote {args.json}")
-    for env in (ours_env, plain_env):
-        env.cr.rollback()
-        env.cr.close()
+    close_orders(ours_env, plain_env)
 
 
 if __name__ == "__main__":

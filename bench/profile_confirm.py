@@ -69,6 +69,13 @@ def open_passing_orders(connection, args):
     return (ours_env, ours_orders), (plain_env, plain_orders), len(samples)
 
 
+def close_orders(*envs):
+    """Roll back and close the cursors of ``open_passing_orders``' environments."""
+    for env in envs:
+        env.cr.rollback()
+        env.cr.close()
+
+
 def confirm_all(env, orders, profile=None, queries=None):
     """Confirm each order, rolled back; with ``profile``, under it; ``queries`` gets the count."""
     confirmed = []
@@ -147,9 +154,7 @@ def main():
     print("\nSQL of ours, per order: mean ms, statement (slowest first):")
     for mean_ms, statement in timed_queries(ours_env, ours_orders)[: args.top]:
         print(f"  {mean_ms:7.3f}  {statement}")
-    for env in (ours_env, plain_env):
-        env.cr.rollback()
-        env.cr.close()
+    close_orders(ours_env, plain_env)
     print(f"\nwrote {args.out}_ours.pstats, {args.out}_plain.pstats")
 
 
