@@ -112,7 +112,7 @@ class StockPicking(models.Model):
             "currency_id": self.company_id.currency_id.id,
             "user_id": order.user_id.id,
             "team_id": order.team_id.id,
-            "partner_id": order.partner_invoice_id.commercial_partner_id.id,
+            "partner_id": order.credit_partner_id.id,
         }
 
     def _credit_refused_message(self, reasons):

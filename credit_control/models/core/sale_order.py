@@ -303,7 +303,7 @@ class SaleOrder(models.Model):
             "currency_id": self.currency_id.id,
             "user_id": self.user_id.id,
             "team_id": self.team_id.id,
-            "partner_id": self.partner_invoice_id.commercial_partner_id.id,
+            "partner_id": self.credit_partner_id.id,
         }
 
     def _credit_hold_intro(self, hold, new):
@@ -348,7 +348,7 @@ class SaleOrder(models.Model):
             lambda order: order.state in ("draft", "sent") and order.credit_hold_state == "pending"
         )
         amounts = self.env["credit.rule"]._get_order_amounts(pending)
-        return {order.id: (amounts[order], order.partner_invoice_id.commercial_partner_id.id) for order in pending}
+        return {order.id: (amounts[order], order.credit_partner_id.id) for order in pending}
 
     def _credit_refresh_pending_holds(self, before):
         """A quotation edited while its hold waits: the hold shows the new total, figures and
@@ -358,7 +358,7 @@ class SaleOrder(models.Model):
         changed = orders.filtered(
             lambda order: (
                 order.company_id.currency_id.compare_amounts(amounts[order], before[order.id][0]) > 0
-                or order.partner_invoice_id.commercial_partner_id.id != before[order.id][1]
+                or order.credit_partner_id.id != before[order.id][1]
             )
         )
         if changed:
