@@ -1,4 +1,4 @@
-from . import controllers, lib, models, report, wizard
+from . import controllers, lib, models, report, tools, wizard
 
 
 def uninstall_hook(env):

@@ -27,8 +27,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 ODOO_REQUIREMENT = "odoo==18.0.*"
 # Python dependencies of the main addon's wheel, beyond odoo and the odoo-addon-* of its depends
 REQUIRED_DEPENDENCIES = {"credit_control": {"xlsxwriter", "requests", "phonenumbers"}}
-# local or generated files that must never ship
-FORBIDDEN_PARTS = ("__pycache__", ".pyc", ".data/", ".git/", ".ci/", "tools/", "bench/", ".orig", "~")
+# local or generated files that must never ship (the repository's tools/ and bench/ would be files
+# outside the addon; an addon's own tools/ package, as mail's, ships)
+FORBIDDEN_PARTS = ("__pycache__", ".pyc", ".data/", ".git/", ".ci/", ".orig", "~")
 
 
 def canonical(name):

@@ -4,12 +4,13 @@ from contextlib import closing
 
 import psycopg2
 
-from odoo import api, fields, models, sql_db, tools
+from odoo import api, fields, models, sql_db
 from odoo.tools import SQL, create_index
 
 from ...lib.column_values import JSON_COLUMN_TYPES, column_value
 from ...lib.limits import CreditFigures, net_overdue, overdue_cutoff
 from ...lib.planned_sql import function_call, function_definition, function_name, numbered_placeholders
+from ...tools import ormcache
 
 _logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ class CreditExposure(models.AbstractModel):
         )
         return query, fetched
 
-    @tools.ormcache("company_id", "names")
+    @ormcache("company_id", "names")
     def _partner_columns_sql(self, company_id, names):
         """The fields ``names`` of a customer row as Odoo's ``_field_to_sql`` reads them in the
         company ``company_id`` (a company-dependent field's value there, else its ``ir.default``

@@ -1,9 +1,10 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.tools.misc import formatLang
 
 from ...lib.limits import days_past_due, is_unlimited, limit_excess, overdue_breached
+from ...tools import ormcache
 
 PARTNER_FIELDS = [
     "commercial_partner_id",
@@ -119,7 +120,7 @@ class CreditRule(models.AbstractModel):
         ]
 
     @api.model
-    @tools.ormcache()
+    @ormcache()
     def _get_rule_methods(self):
         """((code, method name), ...) of ``_get_rules``, cached: the labels are translated only for
         the rules that fail (ten translation lookups less on every confirmation)."""

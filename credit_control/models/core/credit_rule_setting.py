@@ -1,4 +1,6 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
+
+from ...tools import ormcache
 
 
 class CreditRuleSetting(models.Model):
@@ -48,7 +50,7 @@ class CreditRuleSetting(models.Model):
         return self.env["credit.rule"]._get_rule_selection()
 
     @api.model
-    @tools.ormcache("company_id")
+    @ormcache("company_id")
     def _get_setting_ids(self, company_id):
         """Ids of the company's settings, cached: every confirmation reads them, they change rarely."""
         return tuple(self.sudo().search([("company_id", "=", company_id)]).ids)

@@ -1,7 +1,8 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ...lib.limits import NO_LIMIT_NO_CREDIT, NO_LIMIT_UNLIMITED
+from ...tools import ormcache
 
 
 class ResCompany(models.Model):
@@ -107,7 +108,7 @@ class ResCompany(models.Model):
                     cache.update(company, field, [value])
 
     @api.model
-    @tools.ormcache()
+    @ormcache()
     def _credit_settings_fields(self):
         """Names of the settings kept, sorted (``_get_credit_settings_fields``)."""
         return tuple(sorted(set(self._get_credit_settings_fields())))
@@ -119,7 +120,7 @@ class ResCompany(models.Model):
         (plain stored fields only: no translated, company-dependent or x2many field)."""
         return ["credit_hold_enabled", "credit_check_order", *self.env["credit.rule"]._get_company_fields()]
 
-    @tools.ormcache("company_id")
+    @ormcache("company_id")
     def _credit_settings_values(self, company_id):
         """The values of ``_credit_settings_fields`` (in their order) as the ORM caches them."""
         company = self.sudo().browse(company_id)

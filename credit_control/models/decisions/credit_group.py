@@ -1,5 +1,7 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from ...tools import ormcache
 
 
 class CreditGroup(models.Model):
@@ -145,7 +147,7 @@ class CreditGroup(models.Model):
         return result
 
     @api.model
-    @tools.ormcache()
+    @ormcache()
     def _has_active_groups(self):
         """Whether any credit group is active, cached: most companies have none, and every
         confirmation would search the groups of its customer."""

@@ -1,5 +1,7 @@
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
+from odoo.tools.cache import STAT
 
+from ...tools import ormcache
 from ..common import CreditControlCommon
 
 
@@ -61,3 +63,41 @@ class TestCreditSettingsCache(CreditControlCommon):
         self.committed()
         self.company._credit_prefetch_settings()
         self.assertTrue(self.company.credit_overdue_check, "the value of the rolled-back change is gone")
+
+    def test_cached_methods_use_the_registry_cache(self):
+        """The check's cached methods (``credit_control.tools.ormcache``) keep their value in the
+        registry's cache: a second call is a hit, ``clear_cache()`` makes the next one a miss."""
+        settings = self.env["credit.rule.setting"]
+        method = type(settings)._get_setting_ids
+        counter = STAT[(self.env.registry.db_name, settings._name, method.__cache__.method)]
+        self.committed()
+        self.env.registry.clear_cache()
+        self.assertEqual(settings._get_setting_ids(self.company.id), ())
+        hits, misses = counter.hit, counter.miss
+        self.assertEqual(settings._get_setting_ids(self.company.id), ())
+        self.assertEqual((counter.hit, counter.miss), (hits + 1, misses))
+
+        setting = settings.create({"company_id": self.company.id, "rule": "overdue", "mode": "warn"})
+        self.assertEqual(settings._get_setting_ids(self.company.id), (setting.id,), "created: cache cleared")
+        self.assertEqual(counter.miss, misses + 1)
+
+
+@tagged("post_install", "-at_install", "credit_control")
+class TestOrmcache(BaseCase):
+    def test_refuses_a_method_with_default_values(self):
+        def method(self, company_id, names=()):
+            return names
+
+        with self.assertRaisesRegex(TypeError, "takes no default values"):
+            ormcache("company_id")(method)
+
+    def test_keeps_the_method_signature_and_cache(self):
+        def method(self, company_id):
+            """Doc."""
+            return company_id
+
+        cached = ormcache("company_id")(method)
+        self.assertEqual(cached.__doc__, "Doc.")
+        self.assertEqual(cached.__name__, "method")
+        self.assertIs(cached.__cache__.method, method)
+        self.assertEqual(cached.__cache__.key(None, 3), (3,))
