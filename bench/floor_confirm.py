@@ -14,7 +14,10 @@ database finds its code and rows warm in the CPU caches, about 0.35 ms faster he
 rotation of the three ways once gave to the check (bench/HISTORY.md, round 11). Inside the check,
 the time of its one statement (figures, facts, customer fields and the customer lock in one round
 trip) is taken apart. The floor is what the confirmation would cost with a check of no Python at
-all: plain + installed addons + the statement.
+all: plain + installed addons + the statement. With ``--row-free``, a fourth way confirms checked
+orders whose own row the ORM has read before the clock starts: what the confirmation would cost
+if the check's statement brought the order's row at no cost, instead of the ORM reading it first
+(bench/HISTORY.md, round 12).
 """
 
 import json
@@ -27,12 +30,14 @@ from profile_confirm import close_orders, make_order_parser, open_passing_orders
 from run import measure
 
 WAYS = ("plain", "installed", "checked")
+ROW_FREE = "row-free"
 
 
 def parse_args():
     parser = make_order_parser(__doc__, orders=600)
     parser.add_argument("--rounds", type=int, default=5, help="confirmations of each order in each way")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--row-free", action="store_true", help="also confirm checked orders whose row is read first")
     return parser.parse_args()
 
 
@@ -62,11 +67,23 @@ class CheckSwitch:
         self.exposure_class._execute_planned = execute_planned
 
 
-def confirm_once(env, order):
+def confirm_once(env, order, row_read=False):
+    """Milliseconds of the order's confirmation, rolled back; ``row_read``: its row is read into
+    the ORM cache before the clock starts (``measure`` empties the cache first)."""
+    confirm = order.action_confirm
+    if row_read:
+
+        def confirm():
+            started = time.perf_counter()
+            order.state  # noqa: B018 - a first field access: the ORM reads the order's row (its prefetch group)
+            read_ms.append((time.perf_counter() - started) * 1000)
+            order.action_confirm()
+
+    read_ms = []
     with rolled_back(env):
-        milliseconds, _queries = measure(env, order.action_confirm)
+        milliseconds, _queries = measure(env, confirm)
         assert order.state == "sale", order.name
-    return milliseconds
+    return milliseconds - sum(read_ms)
 
 
 def p50(values):
@@ -79,15 +96,17 @@ def main():
     (ours_env, ours_orders), (plain_env, plain_orders), _drawn = open_passing_orders(connection, args)
     pairs = list(zip(ours_orders, plain_orders, strict=True))
     switch = CheckSwitch(ours_env)
-    times = {way: [] for way in WAYS}
-    per_order = {way: [[] for _pair in pairs] for way in WAYS}
+    ways = WAYS + ((ROW_FREE,) if args.row_free else ())
+    times = {way: [] for way in ways}
+    per_order = {way: [[] for _pair in pairs] for way in ways}
     for round_index in range(args.rounds):
         for index, (ours, plain) in enumerate(pairs):
-            ours_ways = ("installed", "checked") if (index + round_index) % 2 == 0 else ("checked", "installed")
-            for way in ours_ways:
+            ours_ways = ways[1:]
+            shift = (index + round_index) % len(ours_ways)
+            for way in ours_ways[shift:] + ours_ways[:shift]:
                 for current, env, order in (("plain", plain_env, plain), (way, ours_env, ours)):
                     switch.off = current == "installed"
-                    milliseconds = confirm_once(env, order)
+                    milliseconds = confirm_once(env, order, row_read=current == ROW_FREE)
                     times[current].append(milliseconds)
                     per_order[current][index].append(milliseconds)
     switch.off = False
@@ -113,9 +132,15 @@ def main():
         },
         "check_python_ms": round(checked_p50 - installed_p50 - statement_p50, 3),
     }
+    if args.row_free:
+        row_free_p50 = p50(times[ROW_FREE])
+        result["p50_ms"][ROW_FREE] = row_free_p50
+        result["ratios"]["checked, the order's row read before the clock / plain (p50)"] = round(
+            row_free_p50 / plain_p50, 3
+        )
     print(f"{len(pairs)} orders that pass, {args.rounds} rounds, each of ours after a plain one")
-    for way in WAYS:
-        print(f"  {way:<10} p50 {result['p50_ms'][way]:8.3f} ms")
+    for way, milliseconds in result["p50_ms"].items():
+        print(f"  {way:<10} p50 {milliseconds:8.3f} ms")
     print(f"  statement  p50 {statement_p50:8.3f} ms (inside 'checked')")
     print(f"  check's Python (checked - installed - statement) {result['check_python_ms']:.3f} ms")
     for label, ratio in result["ratios"].items():
